@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+
+
+class CaseworkConfig(AppConfig):
+    name = "casework"
+    verbose_name = "Casi"
+
+    def ready(self):
+        from . import signals  # noqa: F401

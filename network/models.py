@@ -1,0 +1,177 @@
+from django.conf import settings
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from .choices import Complexity, OrganisationKind, OrganisationStatus, PathwayType, PositionStatus
+from .codice_fiscale import normalize, validate_organisation_code
+
+
+class Comune(models.Model):
+    """One of the 18 Comuni of Valle Trompia; rows come from a data migration."""
+
+    istat_code = models.CharField(_("codice ISTAT"), max_length=6, unique=True)
+    name = models.CharField(_("nome"), max_length=100, unique=True)
+    cadastral_code = models.CharField(_("codice catastale"), max_length=4, unique=True)
+    province = models.CharField(_("provincia"), max_length=2, default="BS")
+    neighbours = models.ManyToManyField(
+        "self",
+        blank=True,
+        symmetrical=True,
+        verbose_name=_("Comuni vicini"),
+        help_text=_("Usati per proporre posizioni nei Comuni confinanti."),
+    )
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("Comune")
+        verbose_name_plural = _("Comuni")
+
+    def __str__(self):
+        return self.name
+
+
+class PathwayTypeOption(models.Model):
+    """The four pathway types as rows, so a position can suit several and be filtered by join."""
+
+    code = models.CharField(
+        _("codice"), max_length=20, primary_key=True, choices=PathwayType.choices
+    )
+    label = models.CharField(_("nome"), max_length=60)
+    sort_order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["sort_order"]
+        verbose_name = _("tipologia di percorso")
+        verbose_name_plural = _("tipologie di percorso")
+
+    def __str__(self):
+        return str(self.label)
+
+
+class HostOrganisation(models.Model):
+    name = models.CharField(_("denominazione"), max_length=200)
+    kind = models.CharField(_("tipologia"), max_length=20, choices=OrganisationKind.choices)
+    tax_code = models.CharField(
+        _("codice fiscale o partita IVA"),
+        max_length=16,
+        unique=True,
+        validators=[validate_organisation_code],
+    )
+    comune = models.ForeignKey(
+        Comune,
+        on_delete=models.PROTECT,
+        related_name="host_organisations",
+        verbose_name=_("Comune"),
+    )
+    address = models.CharField(_("indirizzo"), max_length=200, blank=True)
+    contact_person = models.CharField(_("referente"), max_length=150)
+    email = models.EmailField(_("email"))
+    phone = models.CharField(_("telefono"), max_length=30, blank=True)
+    website = models.URLField(_("sito web"), blank=True)
+    public_description = models.TextField(
+        _("descrizione pubblica"),
+        blank=True,
+        help_text=_("Testo che l'ente accetta di pubblicare nell'elenco della rete."),
+    )
+    publish_contacts = models.BooleanField(
+        _("pubblica i contatti"),
+        default=False,
+        help_text=_("L'ente acconsente a mostrare email e telefono nella pagina pubblica."),
+    )
+    status = models.CharField(
+        _("stato"),
+        max_length=20,
+        choices=OrganisationStatus.choices,
+        default=OrganisationStatus.PENDING,
+    )
+    status_reason = models.TextField(_("motivazione dello stato"), blank=True)
+    agreement_starts_on = models.DateField(_("convenzione dal"), null=True, blank=True)
+    agreement_ends_on = models.DateField(_("convenzione al"), null=True, blank=True)
+    submitted_at = models.DateTimeField(_("registrato il"), auto_now_add=True)
+    decided_at = models.DateTimeField(_("deciso il"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("ente ospitante")
+        verbose_name_plural = _("enti ospitanti")
+        indexes = [models.Index(fields=["status", "comune"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(agreement_ends_on__isnull=True)
+                | models.Q(agreement_starts_on__isnull=True)
+                | models.Q(agreement_ends_on__gte=models.F("agreement_starts_on")),
+                name="host_agreement_dates_ordered",
+                violation_error_message=_("La fine della convenzione precede l'inizio."),
+            )
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def clean(self):
+        self.tax_code = normalize(self.tax_code)
+
+
+class Position(models.Model):
+    host = models.ForeignKey(
+        HostOrganisation, on_delete=models.CASCADE, related_name="positions", verbose_name=_("ente")
+    )
+    title = models.CharField(_("titolo"), max_length=200)
+    tasks = models.TextField(_("mansioni"), blank=True)
+    pathway_types = models.ManyToManyField(
+        PathwayTypeOption, related_name="positions", verbose_name=_("tipologie di percorso adatte")
+    )
+    complexity = models.CharField(
+        _("complessità"), max_length=10, choices=Complexity.choices, default=Complexity.SIMPLE
+    )
+    hours_per_week = models.DecimalField(
+        _("ore settimanali"),
+        max_digits=4,
+        decimal_places=1,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+    )
+    seats = models.PositiveSmallIntegerField(
+        _("posti"), default=1, validators=[MinValueValidator(1)]
+    )
+    reserved_for_comune = models.ForeignKey(
+        Comune,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="reserved_positions",
+        verbose_name=_("riservata ai residenti di"),
+    )
+    available_from = models.DateField(_("disponibile dal"), null=True, blank=True)
+    available_to = models.DateField(_("disponibile fino al"), null=True, blank=True)
+    status = models.CharField(
+        _("stato"), max_length=10, choices=PositionStatus.choices, default=PositionStatus.PENDING
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["host__name", "title"]
+        verbose_name = _("posizione")
+        verbose_name_plural = _("posizioni")
+        indexes = [models.Index(fields=["status"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(available_to__isnull=True)
+                | models.Q(available_from__isnull=True)
+                | models.Q(available_to__gte=models.F("available_from")),
+                name="position_availability_ordered",
+                violation_error_message=_(
+                    "La data di fine disponibilità precede quella di inizio."
+                ),
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.title} – {self.host}"

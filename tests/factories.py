@@ -1,0 +1,160 @@
+"""factory_boy factories shared by the whole suite. Tax codes are generated valid (with their
+check character), so a test that wants an invalid one says so explicitly."""
+
+import datetime
+import string
+
+import factory
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+
+from casework import models as cw
+from casework.roles import AGENCY_OPERATOR, PROGRAMME_MANAGER, SOCIAL_WORKER
+from network import models as net
+from network.codice_fiscale import MONTHS, build_check
+
+
+def comune(name):
+    return net.Comune.objects.get(name=name)
+
+
+def make_tax_code(n, *, birth_date=datetime.date(1980, 1, 1), sex="M", place="E738"):
+    """A valid codice fiscale unique for ``n`` (the letters of the surname part encode n)."""
+    letters = string.ascii_uppercase
+    surname = "".join(letters[(n // 26**i) % 26] for i in range(3))
+    name = "".join(letters[(n // 26 ** (i + 3)) % 26] for i in range(3))
+    day = birth_date.day + (40 if sex == "F" else 0)
+    body = (
+        f"{surname}{name}{birth_date.year % 100:02d}{MONTHS[birth_date.month - 1]}{day:02d}{place}"
+    )
+    return build_check(body)
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = get_user_model()
+        django_get_or_create = ("username",)
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"utente{n}")
+    email = factory.LazyAttribute(lambda o: f"{o.username}@example.it")
+    first_name = "Mario"
+    last_name = "Rossi"
+    password = factory.django.Password("password-di-prova-123")
+
+    @factory.post_generation
+    def role(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.groups.add(Group.objects.get(name=extracted))
+
+    @factory.post_generation
+    def comuni(self, create, extracted, **kwargs):
+        if create and extracted is not None:
+            profile, _ = cw.StaffProfile.objects.get_or_create(user=self)
+            profile.comuni.set(extracted)
+
+
+def social_worker(comune_obj, **kwargs):
+    return UserFactory(role=SOCIAL_WORKER, comuni=[comune_obj], **kwargs)
+
+
+def agency_operator(**kwargs):
+    return UserFactory(role=AGENCY_OPERATOR, **kwargs)
+
+
+def programme_manager(**kwargs):
+    return UserFactory(role=PROGRAMME_MANAGER, **kwargs)
+
+
+class BeneficiaryFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = cw.Beneficiary
+
+    birth_date = datetime.date(1980, 1, 1)
+    sex = "M"
+    tax_code = factory.LazyAttributeSequence(
+        lambda o, n: make_tax_code(n + 1000, birth_date=o.birth_date, sex=o.sex)
+    )
+    first_name = factory.Sequence(lambda n: f"Nome{n}")
+    last_name = factory.Sequence(lambda n: f"Cognome{n}")
+    residence_comune = factory.LazyFunction(lambda: comune("Lumezzane"))
+    employment_condition = "disoccupato"
+    target_group = "svantaggiato"
+
+
+class ReferralFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = cw.Referral
+
+    beneficiary = factory.SubFactory(BeneficiaryFactory)
+    comune = factory.LazyAttribute(lambda o: o.beneficiary.residence_comune)
+    protocol = factory.Sequence(lambda n: f"PROT-{n:05d}")
+    referred_on = datetime.date(2016, 9, 1)
+    proposed_pathway_type = "tirocinio"
+    intake_due_on = factory.LazyAttribute(
+        lambda o: o.referred_on + datetime.timedelta(days=o.intake_deadline_days)
+    )
+    intake_deadline_days = 15
+
+
+class PathwayFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = cw.Pathway
+
+    referral = factory.SubFactory(ReferralFactory, status="taken_in_charge")
+    comune = factory.LazyAttribute(lambda o: o.referral.comune)
+    pathway_type = "tirocinio"
+    intake_on = factory.LazyAttribute(lambda o: o.referral.referred_on + datetime.timedelta(days=5))
+    activation_due_on = factory.LazyAttribute(lambda o: o.intake_on + datetime.timedelta(days=15))
+
+
+class EditionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = cw.Edition
+        django_get_or_create = ("name",)
+
+    name = "2016-2017"
+    starts_on = datetime.date(2016, 7, 1)
+    ends_on = datetime.date(2017, 6, 30)
+
+
+class HostOrganisationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = net.HostOrganisation
+
+    name = factory.Sequence(lambda n: f"Associazione {n}")
+    kind = "associazione"
+    tax_code = factory.Sequence(lambda n: _vat_number(n))
+    comune = factory.LazyFunction(lambda: comune("Lumezzane"))
+    contact_person = "Giulia Bianchi"
+    email = factory.Sequence(lambda n: f"ente{n}@example.it")
+    status = "approved"
+
+
+class PositionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = net.Position
+
+    host = factory.SubFactory(HostOrganisationFactory)
+    title = factory.Sequence(lambda n: f"Postazione {n}")
+    seats = 1
+    status = "open"
+
+    @factory.post_generation
+    def pathway_types(self, create, extracted, **kwargs):
+        if create:
+            self.pathway_types.set(extracted or ["tirocinio"])
+
+
+def _vat_number(n):
+    """A valid partita IVA built from n (Luhn-style check digit)."""
+    digits = f"{n + 1:010d}"
+    total = 0
+    for index, char in enumerate(digits):
+        number = int(char)
+        if index % 2 == 1:
+            number *= 2
+            if number > 9:
+                number -= 9
+        total += number
+    return digits + str((10 - total % 10) % 10)
