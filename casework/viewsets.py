@@ -4,11 +4,12 @@ from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.snippets.views.snippets import SnippetViewSet
 
 from .models import Beneficiary, Budget, Edition, Pathway, Referral, TeamMeeting, Voucher
+from .scoping import ScopedViewSetMixin
 
 # --- Case records ------------------------------------------------------------------------------
 
 
-class BeneficiaryViewSet(SnippetViewSet):
+class BeneficiaryViewSet(ScopedViewSetMixin, SnippetViewSet):
     model = Beneficiary
     icon = "user"
     menu_label = "Persone"
@@ -16,14 +17,14 @@ class BeneficiaryViewSet(SnippetViewSet):
     search_fields = ["last_name", "first_name", "tax_code"]
 
 
-class ReferralViewSet(SnippetViewSet):
+class ReferralViewSet(ScopedViewSetMixin, SnippetViewSet):
     model = Referral
     icon = "mail"
     menu_label = "Segnalazioni"
     list_display = ["protocol", "beneficiary", "comune", "referred_on", "status"]
 
 
-class PathwayViewSet(SnippetViewSet):
+class PathwayViewSet(ScopedViewSetMixin, SnippetViewSet):
     model = Pathway
     icon = "tasks"
     menu_label = "Percorsi"
@@ -53,14 +54,14 @@ class EditionViewSet(SnippetViewSet):
     menu_label = "Edizioni e tariffe"
 
 
-class BudgetViewSet(SnippetViewSet):
+class BudgetViewSet(ScopedViewSetMixin, SnippetViewSet):
     model = Budget
     icon = "table"
     menu_label = "Budget dei Comuni"
     list_display = ["comune", "edition", "amount"]
 
 
-class VoucherViewSet(SnippetViewSet):
+class VoucherViewSet(ScopedViewSetMixin, SnippetViewSet):
     model = Voucher
     icon = "doc-full"
     menu_label = "Voucher"
