@@ -1,7 +1,11 @@
 from django.conf import settings
-from django.core.validators import MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from wagtail.admin.panels import FieldPanel
+from wagtail.contrib.routable_page.models import RoutablePageMixin, path
+from wagtail.fields import RichTextField
+from wagtail.models import Page
 
 from .choices import Complexity, OrganisationKind, OrganisationStatus, PathwayType, PositionStatus
 from .codice_fiscale import normalize, validate_organisation_code
@@ -153,6 +157,8 @@ class Position(models.Model):
     status = models.CharField(
         _("stato"), max_length=10, choices=PositionStatus.choices, default=PositionStatus.PENDING
     )
+    status_reason = models.TextField(_("motivazione dello stato"), blank=True)
+    decided_at = models.DateTimeField(_("deciso il"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -175,3 +181,95 @@ class Position(models.Model):
 
     def __str__(self):
         return f"{self.title} – {self.host}"
+
+
+RICH_TEXT = ["bold", "italic", "link", "ol", "ul"]
+
+
+class DirectoryPage(RoutablePageMixin, Page):
+    """The public list of the network: approved organisations and their open positions, with a
+    detail page for each organisation under ``ente/<id>/``."""
+
+    intro = RichTextField(_("introduzione"), blank=True, features=RICH_TEXT)
+    empty_text = models.CharField(
+        _("testo quando non ci sono risultati"),
+        max_length=255,
+        default="Nessun ente corrisponde ai filtri scelti.",
+    )
+    per_page = models.PositiveSmallIntegerField(
+        _("enti per pagina"), default=20, validators=[MinValueValidator(5), MaxValueValidator(100)]
+    )
+
+    content_panels = Page.content_panels + [
+        FieldPanel("intro"),
+        FieldPanel("empty_text"),
+        FieldPanel("per_page"),
+    ]
+    parent_page_types = ["home.HomePage"]
+    subpage_types = []
+    max_count = 1
+
+    class Meta:
+        verbose_name = _("elenco della rete")
+
+    @path("")
+    def directory(self, request):
+        from .views import directory_view
+
+        return directory_view(self, request)
+
+    @path("ente/<int:pk>/")
+    def organisation(self, request, pk):
+        from .views import organisation_view
+
+        return organisation_view(self, request, pk)
+
+    def organisation_url(self, organisation):
+        return self.url + self.reverse_subpage("organisation", kwargs={"pk": organisation.pk})
+
+
+class RegistrationPage(RoutablePageMixin, Page):
+    """The public form through which an organisation offers one or more positions."""
+
+    intro = RichTextField(_("introduzione"), blank=True, features=RICH_TEXT)
+    privacy_text = RichTextField(
+        _("informativa sul trattamento dei dati"), blank=True, features=RICH_TEXT
+    )
+    thanks_title = models.CharField(
+        _("titolo della conferma"), max_length=150, default="Richiesta ricevuta"
+    )
+    thanks_text = RichTextField(
+        _("testo della conferma"),
+        blank=True,
+        features=RICH_TEXT,
+        default="<p>Grazie. Il personale del programma verificherà la richiesta e risponderà "
+        "all'indirizzo email indicato.</p>",
+    )
+
+    content_panels = Page.content_panels + [
+        FieldPanel("intro"),
+        FieldPanel("privacy_text"),
+        FieldPanel("thanks_title"),
+        FieldPanel("thanks_text"),
+    ]
+    parent_page_types = ["home.HomePage"]
+    subpage_types = []
+    max_count = 1
+
+    class Meta:
+        verbose_name = _("registrazione degli enti")
+
+    @path("")
+    def form(self, request):
+        from .views import registration_view
+
+        return registration_view(self, request)
+
+    @path("grazie/")
+    def thanks(self, request):
+        from .views import registration_thanks_view
+
+        return registration_thanks_view(self, request)
+
+    def thanks_url(self):
+        return self.url + self.reverse_subpage("thanks")

@@ -1,7 +1,10 @@
 import re
 import unicodedata
 
-from .models import Comune
+from django.db.models import Count, F, Prefetch, Q
+
+from .choices import OrganisationStatus, PositionStatus
+from .models import Comune, HostOrganisation, PathwayTypeOption, Position
 
 
 def comune_key(value):
@@ -41,3 +44,88 @@ def find_comune(value, index=None):
     if code is not None:
         return index.get(code)
     return index.get(comune_key(value))
+
+
+# --- Positions, seats and the public directory ------------------------------------------------
+
+# Pathway status codes (owned by casework, which network must not import) of the pathways that
+# hold a seat: a person placed at a position keeps the seat from placement until the pathway
+# ends, so two people cannot be placed on the last seat while the first waits for activation.
+SEAT_HOLDING_PATHWAY_STATUSES = ("intake", "matching", "active")
+
+
+def seats_in_use_expression():
+    return Count(
+        "pathways",
+        filter=Q(pathways__status__in=SEAT_HOLDING_PATHWAY_STATUSES),
+        distinct=True,
+    )
+
+
+def with_free_seats(queryset):
+    """Annotate ``seats_in_use`` and ``free_seats``: counted from pathways, never typed twice."""
+    return queryset.annotate(seats_in_use=seats_in_use_expression()).annotate(
+        free_seats=F("seats") - F("seats_in_use")
+    )
+
+
+def seats_in_use(position, *, exclude_pathway_id=None):
+    """Seats taken at one position (used inside the placing transaction, after the lock)."""
+    pathways = position.pathways.filter(status__in=SEAT_HOLDING_PATHWAY_STATUSES)
+    if exclude_pathway_id is not None:
+        pathways = pathways.exclude(pk=exclude_pathway_id)
+    return pathways.count()
+
+
+def public_organisations():
+    return HostOrganisation.objects.filter(status=OrganisationStatus.APPROVED)
+
+
+def public_positions():
+    """Open positions of approved organisations: all that the public may ever see."""
+    return Position.objects.filter(
+        status=PositionStatus.OPEN, host__status=OrganisationStatus.APPROVED
+    )
+
+
+def directory_organisations(*, comune=None, kind=None, pathway_type=None):
+    """Approved organisations, each with ``public_positions`` (its open positions, restricted to
+    ``pathway_type`` when given) prefetched: three queries for a page however large."""
+    positions = (
+        public_positions()
+        .order_by("title")
+        .prefetch_related(
+            Prefetch("pathway_types", queryset=PathwayTypeOption.objects.order_by("sort_order"))
+        )
+    )
+    organisations = public_organisations().select_related("comune")
+    if comune:
+        organisations = organisations.filter(comune=comune)
+    if kind:
+        organisations = organisations.filter(kind=kind)
+    if pathway_type:
+        positions = positions.filter(pathway_types=pathway_type)
+        organisations = organisations.filter(
+            pk__in=public_positions().filter(pathway_types=pathway_type).values("host_id")
+        )
+    return organisations.order_by("name", "pk").prefetch_related(
+        Prefetch("positions", queryset=positions, to_attr="public_positions")
+    )
+
+
+def pending_counts():
+    """Submissions waiting for a decision: organisations, and positions of any organisation."""
+    return {
+        "organisations": HostOrganisation.objects.filter(status=OrganisationStatus.PENDING).count(),
+        "positions": Position.objects.filter(status=PositionStatus.PENDING).count(),
+    }
+
+
+def neighbour_ids(comune_id):
+    if comune_id is None:
+        return frozenset()
+    return frozenset(
+        Comune.neighbours.through.objects.filter(from_comune_id=comune_id).values_list(
+            "to_comune_id", flat=True
+        )
+    )

@@ -196,6 +196,13 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "ZeroOttanta <noreply@
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # Who hears about new registrations from the public form.
 STAFF_NOTIFICATION_EMAILS = env_list("STAFF_NOTIFICATION_EMAILS", "pal@zeroottanta.it")
+# Public registration of host organisations: a person needs at least this many seconds to fill
+# the form; each IP may store this many submissions per window (seconds).
+NETWORK_REGISTRATION_MIN_SECONDS = int(os.environ.get("NETWORK_REGISTRATION_MIN_SECONDS", "4"))
+NETWORK_REGISTRATION_RATE_LIMIT = int(os.environ.get("NETWORK_REGISTRATION_RATE_LIMIT", "5"))
+NETWORK_REGISTRATION_RATE_WINDOW = int(os.environ.get("NETWORK_REGISTRATION_RATE_WINDOW", "3600"))
+# Seconds a rendered page of the public directory is reused (changes invalidate it at once).
+NETWORK_DIRECTORY_CACHE_SECONDS = int(os.environ.get("NETWORK_DIRECTORY_CACHE_SECONDS", "600"))
 
 # --- Wagtail --------------------------------------------------------------------------------
 WAGTAIL_SITE_NAME = "ZeroOttanta"

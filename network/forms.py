@@ -1,0 +1,248 @@
+"""Public forms of the network: the registration (organisation + positions) and the directory
+filters; plus the staff's decision form used by the moderation queue."""
+
+import time
+
+from django import forms
+from django.conf import settings
+from django.core import signing
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, RegexValidator
+from django.utils.translation import gettext_lazy as _
+
+from .choices import OrganisationKind
+from .codice_fiscale import normalize
+from .models import Comune, HostOrganisation, PathwayTypeOption, Position
+from .services import ORGANISATION_FIELDS, POSITION_FIELDS, find_known_organisation
+
+MSG_REQUIRED = _("Questo campo è obbligatorio.")
+MSG_EMAIL = _("Indicare un indirizzo email valido, ad esempio segreteria@ente.it.")
+MSG_PHONE = _("Indicare un numero di telefono: solo cifre, spazi e il prefisso +39.")
+MSG_PRIVACY = _("Per inviare la richiesta occorre dichiarare di aver letto l'informativa.")
+MSG_PATHWAY_TYPES = _("Scegliere almeno una tipologia di percorso.")
+MSG_HOURS = _("Le ore settimanali non possono superare %(limit_value)s.")
+MSG_SEATS = _("Si possono offrire al massimo %(limit_value)s posti per posizione.")
+MSG_MIN_POSITIONS = _("Indicare almeno una posizione.")
+MSG_MAX_POSITIONS = _("Si possono proporre al massimo %(num)d posizioni per richiesta.")
+MSG_URL = _("Indicare un indirizzo web completo, ad esempio https://www.ente.it.")
+
+MAX_POSITIONS = 10
+TIMESTAMP_SALT = "network.registration.started"
+phone_validator = RegexValidator(r"^\+?[0-9 ./-]{6,20}$", MSG_PHONE)
+
+
+def signed_now():
+    return signing.TimestampSigner(salt=TIMESTAMP_SALT).sign(str(int(time.time())))
+
+
+def seconds_since(signed_value):
+    """Seconds since the form was served, or None when the token is missing or forged."""
+    try:
+        started = signing.TimestampSigner(salt=TIMESTAMP_SALT).unsign(
+            str(signed_value or ""), max_age=24 * 3600
+        )
+        return time.time() - int(started)
+    except (signing.BadSignature, ValueError):
+        return None
+
+
+def _required(field, message=MSG_REQUIRED):
+    field.error_messages["required"] = message
+
+
+class RegistrationForm(forms.ModelForm):
+    """The organisation part of the public form, with the two anti-bot fields."""
+
+    privacy = forms.BooleanField(
+        label=_("Ho letto l'informativa sul trattamento dei dati"),
+        error_messages={"required": MSG_PRIVACY},
+    )
+    # Honeypot: hidden from people (CSS and aria-hidden), irresistible to bots.
+    fax_number = forms.CharField(
+        label=_("Lasciare vuoto questo campo"),
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
+    )
+    started = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    class Meta:
+        model = HostOrganisation
+        fields = ORGANISATION_FIELDS
+        widgets = {
+            "public_description": forms.Textarea(attrs={"rows": 4}),
+            "email": forms.EmailInput(attrs={"autocomplete": "email"}),
+            "phone": forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel"}),
+            "address": forms.TextInput(attrs={"autocomplete": "street-address"}),
+            "contact_person": forms.TextInput(attrs={"autocomplete": "name"}),
+            "name": forms.TextInput(attrs={"autocomplete": "organization"}),
+        }
+        labels = {"publish_contacts": _("Acconsento a pubblicare email e telefono dell'ente")}
+        help_texts = {
+            "tax_code": _("Partita IVA (11 cifre) o codice fiscale dell'ente."),
+            "public_description": _(
+                "Comparirà nell'elenco pubblico: descrivete l'ente e le sue attività."
+            ),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["comune"].queryset = Comune.objects.order_by("name")
+        self.fields["comune"].empty_label = _("Scegliere il Comune")
+        self.fields["kind"].choices = [("", _("Scegliere la tipologia")), *OrganisationKind.choices]
+        for name in ("name", "kind", "tax_code", "comune", "contact_person", "email"):
+            _required(self.fields[name])
+        self.fields["email"].error_messages["invalid"] = MSG_EMAIL
+        self.fields["website"].error_messages["invalid"] = MSG_URL
+        self.fields["phone"].validators.append(phone_validator)
+        if not self.is_bound:
+            self.initial.setdefault("started", signed_now())
+
+    def clean_tax_code(self):
+        return normalize(self.cleaned_data["tax_code"])
+
+    def clean(self):
+        cleaned = super().clean()
+        if "tax_code" in cleaned and cleaned.get("email"):
+            try:
+                self.known_organisation = find_known_organisation(
+                    cleaned["tax_code"], cleaned["email"]
+                )
+            except ValidationError as error:
+                self.add_error(None, error)
+        return cleaned
+
+    def validate_unique(self):
+        # A known tax code is not an error here: with the same email the submission is
+        # attached to the organisation already registered (see ``clean``).
+        exclude = self._get_validation_exclusions()
+        exclude.add("tax_code")
+        try:
+            self.instance.validate_unique(exclude=exclude)
+            self.instance.validate_constraints(exclude=exclude)
+        except ValidationError as error:
+            self._update_errors(error)
+
+    def is_bot(self):
+        """True for the honeypot filled or a form sent back faster than a person could."""
+        data = self.data
+        if str(data.get(self.add_prefix("fax_number"), "")).strip():
+            return True
+        elapsed = seconds_since(data.get(self.add_prefix("started")))
+        return elapsed is None or elapsed < getattr(settings, "NETWORK_REGISTRATION_MIN_SECONDS", 4)
+
+    def organisation_data(self):
+        return {field: self.cleaned_data[field] for field in ORGANISATION_FIELDS}
+
+
+class PositionForm(forms.ModelForm):
+    pathway_types = forms.ModelMultipleChoiceField(
+        label=_("Tipologie di percorso adatte"),
+        queryset=PathwayTypeOption.objects.order_by("sort_order"),
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": MSG_PATHWAY_TYPES},
+    )
+
+    class Meta:
+        model = Position
+        fields = (*POSITION_FIELDS, "pathway_types")
+        widgets = {
+            "tasks": forms.Textarea(attrs={"rows": 3}),
+            "available_from": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "available_to": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        }
+        help_texts = {
+            "reserved_for_comune": _(
+                "Solo per le postazioni di un Comune messe a disposizione dei suoi residenti."
+            ),
+            "complexity": _("Quanto sono impegnative le mansioni."),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _required(self.fields["title"])
+        self.fields["reserved_for_comune"].queryset = Comune.objects.order_by("name")
+        self.fields["reserved_for_comune"].empty_label = _("Nessuna riserva")
+        self.fields["hours_per_week"].validators.append(MaxValueValidator(48, MSG_HOURS))
+        self.fields["seats"].validators.append(MaxValueValidator(20, MSG_SEATS))
+        self.fields["seats"].error_messages["min_value"] = _("Indicare almeno un posto.")
+
+    def position_data(self):
+        return {field: self.cleaned_data[field] for field in (*POSITION_FIELDS, "pathway_types")}
+
+
+class BasePositionFormSet(forms.BaseFormSet):
+    default_error_messages = {}
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("prefix", "positions")
+        super().__init__(*args, **kwargs)
+        self.error_messages = {
+            **self.error_messages,
+            "too_few_forms": MSG_MIN_POSITIONS,
+            "too_many_forms": MSG_MAX_POSITIONS,
+        }
+
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        if "DELETE" in form.fields:
+            form.fields["DELETE"].label = _("Togli questa posizione dalla richiesta")
+
+    def positions_data(self):
+        return [
+            form.position_data()
+            for form in self.forms
+            if form.has_changed() and not self._should_delete_form(form)
+        ]
+
+
+PositionFormSet = forms.formset_factory(
+    PositionForm,
+    formset=BasePositionFormSet,
+    extra=0,
+    min_num=1,
+    validate_min=True,
+    max_num=MAX_POSITIONS,
+    validate_max=True,
+    can_delete=True,
+)
+
+
+class DirectoryFilterForm(forms.Form):
+    """Filters of the public directory. Choices come in as plain lists (cached by the view), so
+    validating the form costs no query."""
+
+    comune = forms.ChoiceField(label=_("Comune"), required=False)
+    kind = forms.ChoiceField(label=_("Tipologia di ente"), required=False)
+    pathway_type = forms.ChoiceField(label=_("Tipologia di percorso"), required=False)
+
+    def __init__(self, *args, comuni=(), pathway_types=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["comune"].choices = [("", _("Tutti i Comuni")), *comuni]
+        self.fields["kind"].choices = [("", _("Tutte le tipologie")), *OrganisationKind.choices]
+        self.fields["pathway_type"].choices = [("", _("Tutti i percorsi")), *pathway_types]
+
+    def filters(self):
+        """The valid filters only: a tampered value is ignored rather than failing the page."""
+        self.is_valid()
+        cleaned = getattr(self, "cleaned_data", {})
+        return {
+            name: cleaned.get(name) or ""
+            for name in ("comune", "kind", "pathway_type")
+            if name not in self.errors
+        }
+
+
+class DecisionForm(forms.Form):
+    """One click in the moderation queue: the button pressed is the decision."""
+
+    DECISIONS = ("approve", "reject", "suspend")
+
+    decision = forms.ChoiceField(choices=[(d, d) for d in DECISIONS])
+    reason = forms.CharField(
+        label=_("Motivazione (obbligatoria per respingere o sospendere)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    with_positions = forms.BooleanField(
+        label=_("Approva anche le posizioni in attesa"), required=False, initial=True
+    )
