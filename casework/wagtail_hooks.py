@@ -6,3 +6,48 @@ from .viewsets import CaseworkViewSetGroup, MoneyViewSetGroup
 
 register_snippet(CaseworkViewSetGroup)
 register_snippet(MoneyViewSetGroup)
+
+
+# --- Case records ------------------------------------------------------------------------------
+from wagtail import hooks as _case_hooks  # noqa: E402
+
+from .panels import homepage_panels as _homepage_panels  # noqa: E402
+from .viewsets import activity_urlpatterns as _activity_urlpatterns  # noqa: E402
+
+_case_hooks.register("register_admin_urls", _activity_urlpatterns)
+_case_hooks.register("construct_homepage_panels", _homepage_panels)
+
+CASE_LOG_ACTIONS = [
+    ("casework.take_in_charge", "Presa in carico", "Persona presa in carico"),
+    ("casework.activate", "Attivazione", "Percorso attivato"),
+    ("casework.complete", "Conclusione", "Percorso concluso"),
+    ("casework.interrupt", "Interruzione", "Percorso interrotto"),
+    ("casework.decline", "Non accolta", "Segnalazione non accolta"),
+    ("casework.withdraw", "Ritiro", "Segnalazione ritirata"),
+    ("casework.reopen", "Riapertura", "Segnalazione riaperta"),
+]
+
+
+@_case_hooks.register("register_log_actions")
+def register_case_log_actions(actions):
+    for action, label, message in CASE_LOG_ACTIONS:
+        actions.register_action(action, label, message)
+
+
+# --- Matching (casework.matching) ------------------------------------------------------------
+from wagtail import hooks as _hooks  # noqa: E402
+
+from . import matching as _matching  # noqa: E402
+
+
+@_hooks.register("register_admin_urls")
+def register_matching_urls():
+    return _matching.matching_urlpatterns()
+
+
+_hooks.register("register_snippet_listing_buttons", _matching.position_listing_buttons)
+
+
+@_hooks.register("register_log_actions")
+def register_matching_log_actions(actions):
+    actions.register_action("casework.place", "Collocazione", "Persona collocata presso una posizione")

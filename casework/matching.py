@@ -1,0 +1,374 @@
+"""Matching a person with a host position: the ranking (with the reasons for each rank) and the
+two admin screens, "posizioni adatte" on a pathway and "persone in attesa" on a position.
+
+The ranking puts territory first (the person's Comune, then its neighbours, then the rest of the
+valley), then how well the position's complexity fits the pathway type; positions reserved for
+another Comune's residents, full ones, closed ones and those of organisations not approved never
+appear. Placing goes through ``services.place_at_position``, which re-checks the seats.
+"""
+
+from dataclasses import dataclass, field
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q
+from django.http import Http404
+from django.shortcuts import redirect
+from django.urls import NoReverseMatch, path, reverse
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.generic import TemplateView
+from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
+from wagtail.admin.widgets import ListingButton
+
+from network.choices import Complexity, OrganisationStatus, PositionStatus
+from network.models import Position
+from network.selectors import neighbour_ids, with_free_seats
+
+from . import services
+from .access import scope
+from .choices import PathwayType
+from .deadlines import WAITING_ACTIVATION, today
+from .models import Pathway
+
+# Territory decides first; the other points only order positions within the same band.
+SAME_COMUNE, NEIGHBOUR, ELSEWHERE = 300, 200, 100
+IDEAL_FIT, ACCEPTABLE_FIT = 30, 10
+RESERVED_BONUS = 20
+TAGGED_PERSONALISED_BONUS = 10
+NOT_YET_AVAILABLE_PENALTY = 5
+
+# How demanding the tasks of each pathway type may be (the seed: "assistenziale" only very
+# simple tasks; "tirocinio" moderately complex ones; "inserimento" ready to work at once).
+COMPLEXITY_FIT = {
+    PathwayType.ASSISTENZIALE: {Complexity.SIMPLE: IDEAL_FIT, Complexity.MEDIUM: 0},
+    PathwayType.TIROCINIO: {
+        Complexity.MEDIUM: IDEAL_FIT,
+        Complexity.SIMPLE: ACCEPTABLE_FIT,
+        Complexity.COMPLEX: ACCEPTABLE_FIT,
+    },
+    PathwayType.INSERIMENTO: {
+        Complexity.COMPLEX: IDEAL_FIT,
+        Complexity.MEDIUM: IDEAL_FIT,
+        Complexity.SIMPLE: ACCEPTABLE_FIT,
+    },
+    PathwayType.PERSONALIZZATO: {
+        Complexity.SIMPLE: ACCEPTABLE_FIT,
+        Complexity.MEDIUM: ACCEPTABLE_FIT,
+        Complexity.COMPLEX: ACCEPTABLE_FIT,
+    },
+}
+
+
+@dataclass
+class Ranked:
+    """One row of a ranking: the object, its score and the reasons, in Italian, for the rank."""
+
+    item: object
+    score: int = 0
+    reasons: list = field(default_factory=list)
+
+
+def _territory(person_comune, place_comune, neighbours):
+    if person_comune is not None and place_comune.pk == person_comune.pk:
+        return SAME_COMUNE, _("Stesso Comune di residenza (%(comune)s)") % {"comune": place_comune}
+    if place_comune.pk in neighbours:
+        return NEIGHBOUR, _("Comune vicino (%(comune)s)") % {"comune": place_comune}
+    return ELSEWHERE, _("Altro Comune della valle (%(comune)s)") % {"comune": place_comune}
+
+
+def _complexity(pathway_type, complexity):
+    points = COMPLEXITY_FIT.get(pathway_type, {}).get(complexity, 0)
+    label = Complexity(complexity).label
+    if points == IDEAL_FIT:
+        return points, _("Mansioni adatte al percorso (complessità %(c)s)") % {"c": label.lower()}
+    if points == ACCEPTABLE_FIT:
+        return points, _("Mansioni compatibili (complessità %(c)s)") % {"c": label.lower()}
+    return points, _("Mansioni più impegnative di quanto previsto (complessità %(c)s)") % {
+        "c": label.lower()
+    }
+
+
+def _free_seats_reason(free):
+    if free == 1:
+        return _("1 posto libero")
+    return _("%(n)d posti liberi") % {"n": free}
+
+
+def candidate_positions(pathway, *, on=None):
+    """Positions a pathway may be placed at: open, of an approved organisation, suited to the
+    pathway type, with a free seat, still available, and not reserved for another Comune."""
+    on = on or today()
+    residence_id = pathway.referral.beneficiary.residence_comune_id
+    positions = Position.objects.filter(
+        status=PositionStatus.OPEN, host__status=OrganisationStatus.APPROVED
+    ).filter(Q(reserved_for_comune__isnull=True) | Q(reserved_for_comune_id=residence_id))
+    positions = positions.filter(Q(available_to__isnull=True) | Q(available_to__gte=on))
+    if pathway.pathway_type != PathwayType.PERSONALIZZATO:
+        positions = positions.filter(
+            pk__in=Position.objects.filter(pathway_types=pathway.pathway_type).values("pk")
+        )
+    return (
+        with_free_seats(positions)
+        .filter(free_seats__gt=0)
+        .select_related("host", "host__comune", "reserved_for_comune")
+        .prefetch_related("pathway_types")
+    )
+
+
+def rank_positions(pathway, *, on=None):
+    """Every candidate position as a ``Ranked``, best first (three queries in all)."""
+    on = on or today()
+    person_comune = pathway.referral.beneficiary.residence_comune
+    neighbours = neighbour_ids(person_comune.pk if person_comune else None)
+    ranked = []
+    for position in candidate_positions(pathway, on=on):
+        row = Ranked(position)
+        points, reason = _territory(person_comune, position.host.comune, neighbours)
+        row.score += points
+        row.reasons.append(reason)
+        if position.reserved_for_comune_id:
+            row.score += RESERVED_BONUS
+            row.reasons.append(
+                _("Riservata ai residenti di %(comune)s") % {"comune": position.reserved_for_comune}
+            )
+        points, reason = _complexity(pathway.pathway_type, position.complexity)
+        row.score += points
+        row.reasons.append(reason)
+        if pathway.pathway_type == PathwayType.PERSONALIZZATO and any(
+            option.code == PathwayType.PERSONALIZZATO for option in position.pathway_types.all()
+        ):
+            row.score += TAGGED_PERSONALISED_BONUS
+            row.reasons.append(_("L'ente la propone per i progetti personalizzati"))
+        if position.available_from and position.available_from > on:
+            row.score -= NOT_YET_AVAILABLE_PENALTY
+            row.reasons.append(
+                _("Disponibile dal %(date)s")
+                % {"date": date_format(position.available_from, "SHORT_DATE_FORMAT")}
+            )
+        row.reasons.append(_free_seats_reason(position.free_seats))
+        ranked.append(row)
+    ranked.sort(key=lambda row: (-row.score, -row.item.free_seats, row.item.title, row.item.pk))
+    return ranked
+
+
+def waiting_pathways(position, *, user):
+    """Pathways waiting for a match that suit the position, within the user's Comuni."""
+    pathways = Pathway.objects.filter(
+        status__in=WAITING_ACTIVATION, position__isnull=True
+    ).select_related("referral__beneficiary__residence_comune", "comune")
+    type_codes = [option.code for option in position.pathway_types.all()]
+    pathways = pathways.filter(
+        Q(pathway_type__in=type_codes) | Q(pathway_type=PathwayType.PERSONALIZZATO)
+    )
+    if position.reserved_for_comune_id:
+        pathways = pathways.filter(
+            referral__beneficiary__residence_comune_id=position.reserved_for_comune_id
+        )
+    return scope(pathways, user, "comune")
+
+
+def rank_candidates(position, *, user):
+    """People waiting who suit the position, best first: same Comune as the organisation, then
+    its neighbours, then complexity fit, then who has waited longest."""
+    host_comune = position.host.comune
+    neighbours = neighbour_ids(host_comune.pk)
+    ranked = []
+    for pathway in waiting_pathways(position, user=user):
+        row = Ranked(pathway)
+        person_comune = pathway.referral.beneficiary.residence_comune
+        if person_comune.pk == host_comune.pk:
+            row.score += SAME_COMUNE
+            row.reasons.append(_("Residente nel Comune dell'ente (%(c)s)") % {"c": person_comune})
+        elif person_comune.pk in neighbours:
+            row.score += NEIGHBOUR
+            row.reasons.append(_("Residente in un Comune vicino (%(c)s)") % {"c": person_comune})
+        else:
+            row.score += ELSEWHERE
+            row.reasons.append(_("Residente a %(c)s") % {"c": person_comune})
+        points, reason = _complexity(pathway.pathway_type, position.complexity)
+        row.score += points
+        row.reasons.append(reason)
+        row.reasons.append(
+            _("In carico dal %(date)s")
+            % {"date": date_format(pathway.intake_on, "SHORT_DATE_FORMAT")}
+        )
+        ranked.append(row)
+    ranked.sort(key=lambda row: (-row.score, row.item.intake_on, row.item.pk))
+    return ranked
+
+
+# --- Admin screens -----------------------------------------------------------------------------
+
+
+def _pathway_edit_url(pathway):
+    try:
+        return reverse("wagtailsnippets_casework_pathway:edit", args=[pathway.pk])
+    except NoReverseMatch:
+        return ""
+
+
+def _place(request, pathway, position):
+    """POST handler shared by both screens: place through the service, report the outcome."""
+    if not request.user.has_perm("casework.change_pathway"):
+        raise PermissionDenied
+    try:
+        services.place_at_position(pathway, position=position, user=request.user)
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+        return False
+    messages.success(
+        request,
+        _("%(person)s collocato/a presso «%(position)s».")
+        % {"person": pathway.referral.beneficiary, "position": position},
+    )
+    return True
+
+
+class MatchingBaseView(WagtailAdminTemplateMixin, TemplateView):
+    header_icon = "resubmit"
+    required_permissions = ()
+
+    def dispatch(self, request, *args, **kwargs):
+        if not all(request.user.has_perm(perm) for perm in self.required_permissions):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+
+class PathwayMatchingView(MatchingBaseView):
+    """Ranked open positions for one pathway; "Colloca qui" places the person."""
+
+    template_name = "casework/matching/pathway_matching.html"
+    required_permissions = ("casework.view_pathway",)
+    page_title = gettext_lazy("Posizioni adatte")
+
+    def get_pathway(self):
+        pathways = scope(
+            Pathway.objects.select_related(
+                "referral__beneficiary__residence_comune", "position", "host", "comune"
+            ),
+            self.request.user,
+            "comune",
+        )
+        pathway = pathways.filter(pk=self.kwargs["pk"]).first()
+        if pathway is None:
+            raise Http404
+        return pathway
+
+    def get_page_subtitle(self):
+        return str(self.pathway.referral.beneficiary)
+
+    def get_breadcrumbs_items(self):
+        items = [*self.breadcrumbs_items]
+        edit_url = _pathway_edit_url(self.pathway)
+        if edit_url:
+            items.append({"url": edit_url, "label": str(self.pathway)})
+        return [*items, {"url": "", "label": _("Posizioni adatte")}]
+
+    def get(self, request, *args, **kwargs):
+        self.pathway = self.get_pathway()
+        return super().get(request, *args, **kwargs)
+
+    def post(self, request, *args, **kwargs):
+        self.pathway = self.get_pathway()
+        position = Position.objects.filter(pk=request.POST.get("position") or 0).first()
+        if position is None:
+            messages.error(request, _("Scegliere una posizione."))
+        else:
+            _place(request, self.pathway, position)
+        return redirect(request.path)
+
+    def get_context_data(self, **kwargs):
+        waiting = self.pathway.status in WAITING_ACTIVATION and self.pathway.position_id is None
+        return super().get_context_data(
+            pathway=self.pathway,
+            person=self.pathway.referral.beneficiary,
+            ranked=rank_positions(self.pathway) if waiting else [],
+            waiting=waiting,
+            can_place=waiting and self.request.user.has_perm("casework.change_pathway"),
+            edit_url=_pathway_edit_url(self.pathway),
+            **kwargs,
+        )
+
+
+class PositionCandidatesView(MatchingBaseView):
+    """People waiting for a match who suit one position (only the user's Comuni)."""
+
+    template_name = "casework/matching/position_candidates.html"
+    required_permissions = ("network.view_position", "casework.view_pathway")
+    page_title = gettext_lazy("Persone in attesa adatte")
+
+    def get_position(self):
+        position = (
+            with_free_seats(Position.objects.select_related("host__comune", "reserved_for_comune"))
+            .prefetch_related("pathway_types")
+            .filter(pk=self.kwargs["pk"])
+            .first()
+        )
+        if position is None:
+            raise Http404
+        return position
+
+    def get_page_subtitle(self):
+        return str(self.position)
+
+    def get_breadcrumbs_items(self):
+        return [*self.breadcrumbs_items, {"url": "", "label": str(self.position)}]
+
+    def get(self, request, *args, **kwargs):
+        self.position = self.get_position()
+        return super().get(request, *args, **kwargs)
+
+    def post(self, request, *args, **kwargs):
+        self.position = self.get_position()
+        pathway = scope(Pathway.objects.all(), request.user, "comune").filter(
+            pk=request.POST.get("pathway") or 0
+        )
+        pathway = pathway.select_related("referral__beneficiary").first()
+        if pathway is None:
+            raise Http404
+        _place(request, pathway, self.position)
+        return redirect(request.path)
+
+    def get_context_data(self, **kwargs):
+        position = self.position
+        bookable = (
+            position.status == PositionStatus.OPEN
+            and position.host.status == OrganisationStatus.APPROVED
+            and position.free_seats > 0
+        )
+        return super().get_context_data(
+            position=position,
+            ranked=rank_candidates(position, user=self.request.user),
+            bookable=bookable,
+            can_place=bookable and self.request.user.has_perm("casework.change_pathway"),
+            **kwargs,
+        )
+
+
+def matching_urlpatterns():
+    return [
+        path(
+            "casi/percorsi/<int:pk>/posizioni-adatte/",
+            PathwayMatchingView.as_view(),
+            name="casework_pathway_matching",
+        ),
+        path(
+            "rete/posizioni/<int:pk>/persone-in-attesa/",
+            PositionCandidatesView.as_view(),
+            name="casework_position_candidates",
+        ),
+    ]
+
+
+def position_listing_buttons(snippet, user, next_url=None):
+    """The "persone in attesa" link on each position of the network's listing."""
+    if isinstance(snippet, Position) and user.has_perm("casework.view_pathway"):
+        yield ListingButton(
+            _("Persone in attesa adatte"),
+            url=reverse("casework_position_candidates", args=[snippet.pk]),
+            icon_name="resubmit",
+            priority=20,
+        )
