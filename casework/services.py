@@ -6,7 +6,520 @@ Views, imports, tasks and tests all call these.
 """
 
 # --- Referrals and pathways --------------------------------------------------------------------
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext_lazy as _
+from wagtail.log_actions import log as _log
+
+from network.codice_fiscale import normalize as _normalize_cf
+from network.codice_fiscale import parse_personal_code as _parse_cf
+
+from . import deadlines as _deadlines
+from .access import can_see_comune as _can_see_comune
+from .choices import (
+    PathwayStatus,
+    PathwayType,
+    ReferralStatus,
+)
+from .models import Beneficiary, FollowUp, Pathway, PathwayActivity, Referral
+from .rules import INTAKE_DEADLINE_DAYS, activities_for
+
+MSG_FUTURE_DATE = _("La data non può essere nel futuro.")
+MSG_COMUNE_NOT_ALLOWED = _("Non può operare sulle segnalazioni di questo Comune.")
+MSG_BIRTH_DATE_MISMATCH = _("La data di nascita non corrisponde al codice fiscale.")
+MSG_SEX_MISMATCH = _("Il sesso non corrisponde al codice fiscale.")
+MSG_PERSON_EXISTS = _("Esiste già una persona con questo codice fiscale.")
+MSG_OPEN_REFERRAL_EXISTS = _("La persona ha già una segnalazione aperta.")
+MSG_DEADLINE_TOO_SHORT = _("La presa in carico deve avvenire entro 15 giorni: non si può ridurre.")
+MSG_LONGER_DEADLINE_NEEDS_GROUP = _(
+    "Una scadenza più lunga di 15 giorni è ammessa solo per la segnalazione di un gruppo, "
+    "indicando il gruppo e la motivazione."
+)
+MSG_NOT_RECEIVED = _("La segnalazione non è in attesa di presa in carico.")
+MSG_INTAKE_BEFORE_REFERRAL = _("La presa in carico non può precedere la data della segnalazione.")
+MSG_PATHWAY_TYPE_REQUIRED = _("Indicare la tipologia di percorso.")
+MSG_PERSONALISED_NEEDS_ACTIVITIES = _(
+    "Per un progetto personalizzato scegliere almeno un'attività."
+)
+MSG_INTERVIEW_BEFORE_INTAKE = _("Il colloquio non può precedere la presa in carico.")
+MSG_PATHWAY_NOT_BEING_DEFINED = _("Il percorso non è più in fase di definizione.")
+MSG_POSITION_WRONG_TYPE = _("La posizione scelta non è adatta a questa tipologia di percorso.")
+MSG_POSITION_NOT_OPEN = _("La posizione scelta non è aperta.")
+MSG_ACTIVATION_BEFORE_INTAKE = _("L'attivazione non può precedere la presa in carico.")
+MSG_ACTIVATION_NEEDS_POSITION = _("Per attivare il percorso indicare la posizione presso l'ente.")
+MSG_NOT_ACTIVE = _("Il percorso non è attivo.")
+MSG_OUTCOME_REQUIRED = _("Per concludere il percorso indicare l'esito.")
+MSG_END_BEFORE_START = _("La data di conclusione non può precedere l'attivazione.")
+MSG_ALREADY_ENDED = _("Il percorso è già concluso o interrotto.")
+MSG_REASON_REQUIRED = _("Indicare la motivazione.")
+MSG_CANNOT_WITHDRAW = _("Non si può ritirare una segnalazione con un percorso già attivo o chiuso.")
+MSG_NOT_CLOSED = _("Si può riaprire solo una segnalazione non accolta, ritirata o chiusa.")
+MSG_REOPEN_BEFORE_REFERRAL = _("La riapertura non può precedere la segnalazione.")
+MSG_FOLLOW_UP_BEFORE_END = _("Il monitoraggio segue la conclusione del percorso.")
+MSG_FOLLOW_UP_NOT_ENDED = _("Il monitoraggio successivo riguarda percorsi conclusi o interrotti.")
+MSG_ACTIVITY_NOT_IN_PLAN = _("L'attività non è prevista per questa tipologia di percorso.")
+MSG_ACTIVITY_BEFORE_INTAKE = _("L'attività non può precedere la presa in carico.")
+
+_CLOSED_REFERRAL = (ReferralStatus.DECLINED, ReferralStatus.WITHDRAWN, ReferralStatus.CLOSED)
+_OPEN_REFERRAL = (ReferralStatus.RECEIVED, ReferralStatus.TAKEN_IN_CHARGE)
+_ENDED_PATHWAY = (PathwayStatus.COMPLETED, PathwayStatus.INTERRUPTED)
+
+
+def _not_future(value, field):
+    if value is not None and value > _deadlines.today():
+        raise ValidationError({field: MSG_FUTURE_DATE})
+
+
+def _required_text(value, field):
+    if not (value or "").strip():
+        raise ValidationError({field: MSG_REASON_REQUIRED})
+    return value.strip()
+
+
+def _history(instance, action, user, **data):
+    """Wagtail's history of the record (shown in its History tab)."""
+    _log(instance=instance, action=action, user=user, data=data or None)
+
+
+def check_personal_data(tax_code, *, birth_date=None, sex=None):
+    """The code is valid and agrees with the birth date and sex typed in; returns the parsed
+    code. Errors are keyed by field so forms show them where they belong."""
+    try:
+        parsed = _parse_cf(tax_code)
+    except ValidationError as error:
+        raise ValidationError({"tax_code": error.messages}) from None
+    errors = {}
+    if birth_date is not None and birth_date != parsed.birth_date:
+        errors["birth_date"] = MSG_BIRTH_DATE_MISMATCH
+    if sex and sex != parsed.sex:
+        errors["sex"] = MSG_SEX_MISMATCH
+    if errors:
+        raise ValidationError(errors)
+    return parsed
+
+
+def find_beneficiary(tax_code):
+    code = _normalize_cf(tax_code)
+    return Beneficiary.objects.filter(tax_code=code).first() if code else None
+
+
+@transaction.atomic
+def register_beneficiary(*, tax_code, user, birth_date=None, sex=None, **fields):
+    """A new person. Birth date and sex default to what the code says and must agree with it."""
+    parsed = check_personal_data(tax_code, birth_date=birth_date, sex=sex)
+    if Beneficiary.objects.filter(tax_code=parsed.code).exists():
+        raise ValidationError({"tax_code": MSG_PERSON_EXISTS})
+    comune = fields.get("residence_comune")
+    if comune is not None and not _can_see_comune(user, comune.pk):
+        raise ValidationError({"residence_comune": MSG_COMUNE_NOT_ALLOWED})
+    _not_future(fields.get("privacy_notice_on"), "privacy_notice_on")
+    person = Beneficiary(
+        tax_code=parsed.code, birth_date=parsed.birth_date, sex=parsed.sex, **fields
+    )
+    person.full_clean()
+    person.save()
+    person.save_revision(user=user, log_action=True)
+    return person
+
+
+@transaction.atomic
+def create_referral(
+    beneficiary,
+    *,
+    comune,
+    protocol,
+    referred_on,
+    user,
+    social_worker_name="",
+    proposed_pathway_type="",
+    reason="",
+    group_name="",
+    intake_deadline_days=INTAKE_DEADLINE_DAYS,
+    deadline_reason="",
+):
+    if not _can_see_comune(user, comune.pk):
+        raise ValidationError({"comune": MSG_COMUNE_NOT_ALLOWED})
+    _not_future(referred_on, "referred_on")
+    if intake_deadline_days < INTAKE_DEADLINE_DAYS:
+        raise ValidationError({"intake_deadline_days": MSG_DEADLINE_TOO_SHORT})
+    if intake_deadline_days > INTAKE_DEADLINE_DAYS and not (
+        group_name.strip() and deadline_reason.strip()
+    ):
+        raise ValidationError({"intake_deadline_days": MSG_LONGER_DEADLINE_NEEDS_GROUP})
+    # Lock the person so that two simultaneous referrals of the same person cannot both pass.
+    Beneficiary.objects.select_for_update().filter(pk=beneficiary.pk).first()
+    if beneficiary.referrals.filter(status__in=_OPEN_REFERRAL).exists():
+        raise ValidationError(MSG_OPEN_REFERRAL_EXISTS)
+    referral = Referral(
+        comune=comune,
+        protocol=protocol.strip(),
+        beneficiary=beneficiary,
+        referred_on=referred_on,
+        referred_by=user if user is not None and user.is_authenticated else None,
+        social_worker_name=social_worker_name or (user.get_full_name() if user else ""),
+        proposed_pathway_type=proposed_pathway_type,
+        reason=reason,
+        group_name=group_name.strip(),
+        intake_deadline_days=intake_deadline_days,
+        deadline_reason=deadline_reason.strip(),
+        intake_due_on=_deadlines.intake_due(referred_on, intake_deadline_days),
+        status=ReferralStatus.RECEIVED,
+    )
+    referral.full_clean()
+    referral.save()
+    referral.save_revision(user=user, log_action=True)
+    return referral
+
+
+def _build_checklist(pathway, chosen=()):
+    wanted = activities_for(pathway.pathway_type, chosen)
+    existing = set(pathway.activities.values_list("activity", flat=True))
+    # Items already done stay (they happened); undone items not in the new plan go.
+    pathway.activities.exclude(activity__in=wanted).filter(done_on__isnull=True).delete()
+    PathwayActivity.objects.bulk_create(
+        PathwayActivity(pathway=pathway, activity=code) for code in wanted if code not in existing
+    )
+
+
+@transaction.atomic
+def take_in_charge(referral, *, on, user, pathway_type=None, chosen_activities=()):
+    """Intake ("presa in carico"): creates and returns the pathway with its activity checklist;
+    the desk activity is recorded as done on the intake day."""
+    referral = Referral.objects.select_for_update().get(pk=referral.pk)
+    if referral.status != ReferralStatus.RECEIVED:
+        raise ValidationError(MSG_NOT_RECEIVED)
+    _not_future(on, "on")
+    if on < referral.referred_on:
+        raise ValidationError({"on": MSG_INTAKE_BEFORE_REFERRAL})
+    pathway_type = pathway_type or referral.proposed_pathway_type
+    if not pathway_type:
+        raise ValidationError({"pathway_type": MSG_PATHWAY_TYPE_REQUIRED})
+    if pathway_type == PathwayType.PERSONALIZZATO and not chosen_activities:
+        raise ValidationError({"chosen_activities": MSG_PERSONALISED_NEEDS_ACTIVITIES})
+    pathway = Pathway(
+        referral=referral,
+        comune_id=referral.comune_id,
+        pathway_type=pathway_type,
+        intake_on=on,
+        activation_due_on=_deadlines.activation_due(on),
+        status=PathwayStatus.INTAKE,
+        operator=user if user is not None and user.is_authenticated else None,
+    )
+    pathway.full_clean()
+    pathway.save()
+    _build_checklist(pathway, chosen_activities)
+    pathway.activities.filter(activity="desk").update(done_on=on, done_by=pathway.operator)
+    referral.status = ReferralStatus.TAKEN_IN_CHARGE
+    referral.full_clean()
+    referral.save(update_fields=["status", "updated_at"])
+    referral.save_revision(user=user, log_action=True)
+    pathway.save_revision(user=user, log_action=True)
+    _history(referral, "casework.take_in_charge", user, on=on.isoformat())
+    return pathway
+
+
+@transaction.atomic
+def define_pathway(
+    pathway,
+    *,
+    user,
+    pathway_type=None,
+    chosen_activities=None,
+    first_interview_on=None,
+    assessment=None,
+    cv_summary=None,
+    position=None,
+    planned_end_on=None,
+    hours_per_week=None,
+    planned_tutoring_hours=None,
+):
+    """The agreed project: type, interview, assessment, CV, host position and hours. Moves the
+    pathway to "ricerca postazione" (matching)."""
+    pathway = Pathway.objects.select_for_update().get(pk=pathway.pk)
+    if pathway.status not in _deadlines.WAITING_ACTIVATION:
+        raise ValidationError(MSG_PATHWAY_NOT_BEING_DEFINED)
+    if pathway_type:
+        pathway.pathway_type = pathway_type
+    if (
+        pathway.pathway_type == PathwayType.PERSONALIZZATO
+        and chosen_activities is not None
+        and not chosen_activities
+    ):
+        raise ValidationError({"chosen_activities": MSG_PERSONALISED_NEEDS_ACTIVITIES})
+    if first_interview_on is not None:
+        _not_future(first_interview_on, "first_interview_on")
+        if first_interview_on < pathway.intake_on:
+            raise ValidationError({"first_interview_on": MSG_INTERVIEW_BEFORE_INTAKE})
+        pathway.first_interview_on = first_interview_on
+    for name, value in (
+        ("assessment", assessment),
+        ("cv_summary", cv_summary),
+        ("planned_end_on", planned_end_on),
+        ("hours_per_week", hours_per_week),
+        ("planned_tutoring_hours", planned_tutoring_hours),
+    ):
+        if value is not None:
+            setattr(pathway, name, value)
+    if position is not None:
+        _check_position(pathway, position)
+        pathway.position = position
+        pathway.host_id = position.host_id
+    pathway.status = PathwayStatus.MATCHING
+    pathway.full_clean()
+    pathway.save()
+    if pathway_type or chosen_activities is not None:
+        if pathway.pathway_type == PathwayType.PERSONALIZZATO:
+            chosen = chosen_activities
+            if chosen is None:
+                chosen = list(pathway.activities.values_list("activity", flat=True))
+        else:
+            chosen = ()
+        _build_checklist(pathway, chosen)
+    if first_interview_on is not None:
+        pathway.activities.filter(activity="first_interview", done_on__isnull=True).update(
+            done_on=first_interview_on, done_by=user if user and user.is_authenticated else None
+        )
+    pathway.save_revision(user=user, log_action=True)
+    return pathway
+
+
+def _check_position(pathway, position):
+    from network.choices import PositionStatus
+
+    if position.status != PositionStatus.OPEN and position.pk != pathway.position_id:
+        raise ValidationError({"position": MSG_POSITION_NOT_OPEN})
+    if (
+        pathway.pathway_type != PathwayType.PERSONALIZZATO
+        and not position.pathway_types.filter(pk=pathway.pathway_type).exists()
+    ):
+        raise ValidationError({"position": MSG_POSITION_WRONG_TYPE})
+
+
+@transaction.atomic
+def activate_pathway(pathway, *, on, user, position=None):
+    pathway = Pathway.objects.select_for_update().get(pk=pathway.pk)
+    if pathway.status not in _deadlines.WAITING_ACTIVATION:
+        raise ValidationError(MSG_PATHWAY_NOT_BEING_DEFINED)
+    _not_future(on, "on")
+    if on < pathway.intake_on:
+        raise ValidationError({"on": MSG_ACTIVATION_BEFORE_INTAKE})
+    if position is not None:
+        _check_position(pathway, position)
+        pathway.position = position
+        pathway.host_id = position.host_id
+    if pathway.position_id is None and pathway.pathway_type != PathwayType.PERSONALIZZATO:
+        raise ValidationError({"position": MSG_ACTIVATION_NEEDS_POSITION})
+    pathway.activated_on = on
+    pathway.status = PathwayStatus.ACTIVE
+    pathway.full_clean()
+    pathway.save()
+    pathway.activities.filter(activity="match", done_on__isnull=True).update(
+        done_on=on, done_by=user if user and user.is_authenticated else None
+    )
+    pathway.save_revision(user=user, log_action=True)
+    _history(pathway, "casework.activate", user, on=on.isoformat())
+    return pathway
+
+
+def _close(pathway, *, on, status, outcome, note, user):
+    pathway.status = status
+    pathway.ended_on = on
+    pathway.outcome = outcome
+    pathway.outcome_note = note
+    pathway.full_clean()
+    pathway.save()
+    referral = Referral.objects.select_for_update().get(pk=pathway.referral_id)
+    referral.status = ReferralStatus.CLOSED
+    referral.save(update_fields=["status", "updated_at"])
+    pathway.save_revision(user=user, log_action=True)
+    referral.save_revision(user=user, log_action=True)
+
+
+@transaction.atomic
+def complete_pathway(pathway, *, on, outcome, user, note=""):
+    pathway = Pathway.objects.select_for_update().get(pk=pathway.pk)
+    if pathway.status != PathwayStatus.ACTIVE:
+        raise ValidationError(MSG_NOT_ACTIVE)
+    if not outcome:
+        raise ValidationError({"outcome": MSG_OUTCOME_REQUIRED})
+    _not_future(on, "on")
+    if on < pathway.activated_on:
+        raise ValidationError({"on": MSG_END_BEFORE_START})
+    _close(pathway, on=on, status=PathwayStatus.COMPLETED, outcome=outcome, note=note, user=user)
+    _history(pathway, "casework.complete", user, on=on.isoformat(), outcome=outcome)
+    return pathway
+
+
+@transaction.atomic
+def interrupt_pathway(pathway, *, on, reason, user, outcome="dropped_out"):
+    pathway = Pathway.objects.select_for_update().get(pk=pathway.pk)
+    if pathway.status in _ENDED_PATHWAY:
+        raise ValidationError(MSG_ALREADY_ENDED)
+    reason = _required_text(reason, "reason")
+    _not_future(on, "on")
+    start = pathway.activated_on or pathway.intake_on
+    if on < start:
+        raise ValidationError({"on": MSG_END_BEFORE_START})
+    _close(
+        pathway, on=on, status=PathwayStatus.INTERRUPTED, outcome=outcome, note=reason, user=user
+    )
+    _history(pathway, "casework.interrupt", user, on=on.isoformat())
+    return pathway
+
+
+def _set_referral_status(referral, status, note, user, action):
+    referral.status = status
+    referral.status_note = note
+    referral.full_clean()
+    referral.save(update_fields=["status", "status_note", "updated_at"])
+    referral.save_revision(user=user, log_action=True)
+    _history(referral, action, user)
+    return referral
+
+
+@transaction.atomic
+def decline_referral(referral, *, reason, user):
+    """The agency does not take the person in charge (e.g. belongs to SIL, L. 68/99)."""
+    referral = Referral.objects.select_for_update().get(pk=referral.pk)
+    if referral.status != ReferralStatus.RECEIVED:
+        raise ValidationError(MSG_NOT_RECEIVED)
+    reason = _required_text(reason, "reason")
+    return _set_referral_status(referral, ReferralStatus.DECLINED, reason, user, "casework.decline")
+
+
+@transaction.atomic
+def withdraw_referral(referral, *, reason, user, on=None):
+    """The Comune withdraws the referral; a pathway not yet active is interrupted with it."""
+    referral = Referral.objects.select_for_update().get(pk=referral.pk)
+    reason = _required_text(reason, "reason")
+    if referral.status == ReferralStatus.TAKEN_IN_CHARGE:
+        pathways = list(referral.pathways.select_for_update().exclude(status__in=_ENDED_PATHWAY))
+        if any(p.status == PathwayStatus.ACTIVE for p in pathways):
+            raise ValidationError(MSG_CANNOT_WITHDRAW)
+        on = on or _deadlines.today()
+        for pathway in pathways:
+            pathway.status = PathwayStatus.INTERRUPTED
+            pathway.ended_on = max(on, pathway.intake_on)
+            pathway.outcome = "other"
+            pathway.outcome_note = reason
+            pathway.save()
+            pathway.save_revision(user=user, log_action=True)
+    elif referral.status != ReferralStatus.RECEIVED:
+        raise ValidationError(MSG_CANNOT_WITHDRAW)
+    return _set_referral_status(
+        referral, ReferralStatus.WITHDRAWN, reason, user, "casework.withdraw"
+    )
+
+
+@transaction.atomic
+def reopen_referral(referral, *, on, reason, user):
+    """Back to "ricevuta": a new intake deadline runs from the day of reopening."""
+    referral = Referral.objects.select_for_update().get(pk=referral.pk)
+    if referral.status not in _CLOSED_REFERRAL:
+        raise ValidationError(MSG_NOT_CLOSED)
+    reason = _required_text(reason, "reason")
+    _not_future(on, "on")
+    if on < referral.referred_on:
+        raise ValidationError({"on": MSG_REOPEN_BEFORE_REFERRAL})
+    others = referral.beneficiary.referrals.exclude(pk=referral.pk)
+    if others.filter(status__in=_OPEN_REFERRAL).exists():
+        raise ValidationError(MSG_OPEN_REFERRAL_EXISTS)
+    referral.intake_due_on = _deadlines.intake_due(on, referral.intake_deadline_days)
+    referral.save(update_fields=["intake_due_on"])
+    return _set_referral_status(referral, ReferralStatus.RECEIVED, reason, user, "casework.reopen")
+
+
+@transaction.atomic
+def record_activity(activity, *, on, user, note=""):
+    """Ticks an item of the pathway's checklist with its date and who did it."""
+    activity = PathwayActivity.objects.select_related("pathway").get(pk=activity.pk)
+    _not_future(on, "on")
+    if on < activity.pathway.intake_on:
+        raise ValidationError({"on": MSG_ACTIVITY_BEFORE_INTAKE})
+    activity.done_on = on
+    activity.done_by = user if user and user.is_authenticated else None
+    activity.note = note
+    activity.full_clean()
+    activity.save()
+    return activity
+
+
+@transaction.atomic
+def add_activity(pathway, *, activity, user):
+    """A personalised project chooses its activities case by case."""
+    if pathway.pathway_type != PathwayType.PERSONALIZZATO:
+        raise ValidationError({"activity": MSG_ACTIVITY_NOT_IN_PLAN})
+    item, _created = PathwayActivity.objects.get_or_create(pathway=pathway, activity=activity)
+    return item
+
+
+@transaction.atomic
+def record_follow_up(pathway, *, on, situation, user, note=""):
+    if pathway.status not in _ENDED_PATHWAY:
+        raise ValidationError(MSG_FOLLOW_UP_NOT_ENDED)
+    _not_future(on, "on")
+    if pathway.ended_on and on < pathway.ended_on:
+        raise ValidationError({"on": MSG_FOLLOW_UP_BEFORE_END})
+    follow_up = FollowUp(
+        pathway=pathway,
+        on=on,
+        situation=situation,
+        note=note,
+        recorded_by=user if user and user.is_authenticated else None,
+    )
+    follow_up.full_clean()
+    follow_up.save()
+    return follow_up
+
 
 # --- Money: vouchers, budgets, team-meeting decisions ------------------------------------------
 
 # --- Matching: placing a person at a position --------------------------------------------------
+
+MSG_POSITION_FULL = _("La posizione non ha più posti liberi.")
+MSG_POSITION_RESERVED = _("La posizione è riservata ai residenti di %(comune)s.")
+MSG_HOST_NOT_APPROVED = _("L'ente ospitante non è approvato.")
+MSG_ALREADY_PLACED = _("La persona è già collocata presso una posizione.")
+MSG_NOT_WAITING_FOR_MATCH = _("Il percorso non è in attesa di una postazione.")
+
+
+@transaction.atomic
+def place_at_position(pathway, *, position, user):
+    """Place the person at a position. The position row is locked first, so the free seats
+    counted here cannot be taken by a placement running at the same time."""
+    from network.choices import OrganisationStatus
+    from network.models import Position
+    from network.selectors import seats_in_use
+
+    position = (
+        Position.objects.select_for_update()
+        .select_related("host", "reserved_for_comune")
+        .get(pk=position.pk)
+    )
+    pathway = (
+        Pathway.objects.select_for_update()
+        .select_related("referral__beneficiary")
+        .get(pk=pathway.pk)
+    )
+    if pathway.status not in _deadlines.WAITING_ACTIVATION:
+        raise ValidationError(MSG_NOT_WAITING_FOR_MATCH)
+    if pathway.position_id is not None:
+        raise ValidationError({"position": MSG_ALREADY_PLACED})
+    _check_position(pathway, position)
+    if position.host.status != OrganisationStatus.APPROVED:
+        raise ValidationError({"position": MSG_HOST_NOT_APPROVED})
+    residence_id = pathway.referral.beneficiary.residence_comune_id
+    if position.reserved_for_comune_id and position.reserved_for_comune_id != residence_id:
+        raise ValidationError(
+            {"position": MSG_POSITION_RESERVED % {"comune": position.reserved_for_comune}}
+        )
+    if seats_in_use(position, exclude_pathway_id=pathway.pk) >= position.seats:
+        raise ValidationError({"position": MSG_POSITION_FULL})
+    pathway.position = position
+    pathway.host_id = position.host_id
+    pathway.status = PathwayStatus.MATCHING
+    pathway.full_clean()
+    pathway.save()
+    pathway.save_revision(user=user, log_action=True)
+    _history(pathway, "casework.place", user, position=position.pk, host=position.host_id)
+    return pathway

@@ -1,48 +1,481 @@
 """Admin screens for case records (menu "Casi") and money (menu "Budget e voucher")."""
 
+import django_filters
+from django import forms
+from django.db.models import Count, Q
+from django.template.loader import render_to_string
+from django.urls import path, reverse_lazy
+from django.utils.translation import gettext_lazy as _
+from django.views.generic import RedirectView
+from wagtail.admin.filters import WagtailFilterSet
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel, ObjectList
+from wagtail.admin.ui.tables import Column
 from wagtail.admin.viewsets.base import ViewSetGroup
+from wagtail.admin.viewsets.model import ModelViewSet
+from wagtail.snippets.views.snippets import IndexView as SnippetIndexView
 from wagtail.snippets.views.snippets import SnippetViewSet
 
-from .models import Beneficiary, Budget, Edition, Pathway, Referral, TeamMeeting, Voucher
-from .scoping import ScopedViewSetMixin
+from .access import scope, visible_comuni
+from .choices import EmploymentCondition, PathwayStatus, PathwayType, ReferralStatus, TargetGroup
+from .deadlines import (
+    DUE_SOON,
+    OVERDUE,
+    annotate_pathway_deadline,
+    annotate_referral_deadline,
+    filter_pathways_by_deadline,
+    filter_referrals_by_deadline,
+)
+from .forms import BeneficiaryAdminForm, PathwayAdminForm, ReferralAdminForm, TeamMeetingAdminForm
+from .models import (
+    AuditEvent,
+    Beneficiary,
+    Budget,
+    Edition,
+    Pathway,
+    PathwayActivity,
+    Referral,
+    TeamMeeting,
+    Voucher,
+)
+from .panels import ConfidentialFieldPanel, TeamMeetingAgendaPanel
+from .scoping import ScopedViewSetMixin, guard_urlpatterns
+from .views import (
+    AccessLogIndexView,
+    ActivateView,
+    ActivityDoneView,
+    AuditedEditView,
+    BeneficiaryInspectView,
+    CompleteView,
+    DeclineView,
+    DefinePathwayView,
+    FollowUpView,
+    InterruptView,
+    NewReferralView,
+    PathwayInspectView,
+    ReferralInspectView,
+    ReopenView,
+    TakeInChargeView,
+    WithdrawView,
+)
 
 # --- Case records ------------------------------------------------------------------------------
+# Lists select their related rows and annotate their deadline in the one listing query, so a page
+# costs the same number of queries whatever its size (Wagtail's plain list runs one per row).
+
+
+class DeadlineColumn(Column):
+    """ "scaduto" / "in scadenza" from the ``deadline`` annotation of the listing queryset."""
+
+    def __init__(self, name="deadline", **kwargs):
+        kwargs.setdefault("label", _("Scadenza"))
+        super().__init__(name, **kwargs)
+
+    def get_value(self, instance):
+        state = getattr(instance, "deadline", "")
+        if not state:
+            return ""
+        due = (
+            instance.intake_due_on if isinstance(instance, Referral) else instance.activation_due_on
+        )
+        return render_to_string("casework/_deadline_cell.html", {"state": state, "due": due})
+
+
+def _comuni_of(request):
+    return visible_comuni(request.user).order_by("name") if request else None
+
+
+DEADLINE_CHOICES = [
+    (OVERDUE, _("scaduto")),
+    (DUE_SOON, _("in scadenza (entro 3 giorni)")),
+    ("late_or_soon", _("scaduto o in scadenza")),
+]
+
+
+class BeneficiaryFilterSet(WagtailFilterSet):
+    residence_comune = django_filters.ModelChoiceFilter(
+        label=_("Comune di residenza"), queryset=_comuni_of
+    )
+    target_group = django_filters.ChoiceFilter(label=_("Target"), choices=TargetGroup.choices)
+    employment_condition = django_filters.ChoiceFilter(
+        label=_("Condizione"), choices=EmploymentCondition.choices
+    )
+
+    class Meta:
+        model = Beneficiary
+        fields = []
+
+
+class ReferralFilterSet(WagtailFilterSet):
+    comune = django_filters.ModelChoiceFilter(label=_("Comune"), queryset=_comuni_of)
+    status = django_filters.ChoiceFilter(label=_("Stato"), choices=ReferralStatus.choices)
+    proposed_pathway_type = django_filters.ChoiceFilter(
+        label=_("Tipologia proposta"), choices=PathwayType.choices
+    )
+    deadline = django_filters.ChoiceFilter(
+        label=_("Scadenza presa in carico"), choices=DEADLINE_CHOICES, method="filter_deadline"
+    )
+
+    class Meta:
+        model = Referral
+        fields = []
+
+    def filter_deadline(self, queryset, name, value):
+        return filter_referrals_by_deadline(queryset, value)
+
+
+class PathwayFilterSet(WagtailFilterSet):
+    comune = django_filters.ModelChoiceFilter(label=_("Comune"), queryset=_comuni_of)
+    status = django_filters.ChoiceFilter(label=_("Stato"), choices=PathwayStatus.choices)
+    pathway_type = django_filters.ChoiceFilter(label=_("Tipologia"), choices=PathwayType.choices)
+    deadline = django_filters.ChoiceFilter(
+        label=_("Scadenza attivazione"), choices=DEADLINE_CHOICES, method="filter_deadline"
+    )
+
+    class Meta:
+        model = Pathway
+        fields = []
+
+    def filter_deadline(self, queryset, name, value):
+        return filter_pathways_by_deadline(queryset, value)
+
+
+class PersonSearchIndexView(SnippetIndexView):
+    """Searches a person's surname or tax code through a subquery on the people table (served by
+    the trigram indexes on PostgreSQL) instead of an OR across a join, which no index serves."""
+
+    person_path = "beneficiary"
+    own_search_fields = ()
+
+    def search_queryset(self, queryset):
+        if not self.is_searching:
+            return queryset
+        for word in self.search_query.split()[:5]:
+            people = Beneficiary.objects.filter(
+                Q(last_name__icontains=word) | Q(tax_code__icontains=word)
+            ).values("pk")
+            match = Q(**{f"{self.person_path}__in": people})
+            for field in self.own_search_fields:
+                match |= Q(**{f"{field}__icontains": word})
+            queryset = queryset.filter(match)
+        return queryset
+
+
+class ReferralIndexView(PersonSearchIndexView):
+    own_search_fields = ("protocol",)
+
+
+class PathwayIndexView(PersonSearchIndexView):
+    person_path = "referral__beneficiary"
 
 
 class BeneficiaryViewSet(ScopedViewSetMixin, SnippetViewSet):
     model = Beneficiary
     icon = "user"
-    menu_label = "Persone"
-    list_display = ["__str__", "tax_code", "residence_comune"]
+    menu_label = _("Persone")
+    menu_order = 10
+    list_display = ["__str__", "tax_code", "birth_date", "residence_comune", "target_group"]
+    list_export = [
+        "last_name",
+        "first_name",
+        "tax_code",
+        "birth_date",
+        "sex",
+        "residence_comune",
+        "employment_condition",
+        "target_group",
+        "privacy_notice_on",
+    ]
+    filterset_class = BeneficiaryFilterSet
     search_fields = ["last_name", "first_name", "tax_code"]
+    search_backend_name = None
+    inspect_view_enabled = True
+    inspect_view_class = BeneficiaryInspectView
+    edit_view_class = AuditedEditView
+    inspect_view_fields_exclude = ["id", "anonymised_at", "revisions"]
+    edit_handler = ObjectList(
+        [
+            MultiFieldPanel(
+                [
+                    FieldPanel("tax_code"),
+                    FieldRowPanel([FieldPanel("last_name"), FieldPanel("first_name")]),
+                    FieldRowPanel([FieldPanel("birth_date"), FieldPanel("sex")]),
+                    FieldPanel("residence_comune"),
+                ],
+                heading=_("Anagrafica"),
+            ),
+            MultiFieldPanel(
+                [FieldPanel("address"), FieldRowPanel([FieldPanel("phone"), FieldPanel("email")])],
+                heading=_("Contatti"),
+            ),
+            MultiFieldPanel(
+                [
+                    FieldPanel("employment_condition"),
+                    FieldPanel("target_group"),
+                    FieldPanel("privacy_notice_on"),
+                    ConfidentialFieldPanel("confidential_notes"),
+                ],
+                heading=_("Condizione e privacy"),
+            ),
+        ],
+        base_form_class=BeneficiaryAdminForm,
+    )
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("residence_comune")
 
 
 class ReferralViewSet(ScopedViewSetMixin, SnippetViewSet):
     model = Referral
     icon = "mail"
-    menu_label = "Segnalazioni"
-    list_display = ["protocol", "beneficiary", "comune", "referred_on", "status"]
+    menu_label = _("Segnalazioni")
+    menu_order = 20
+    index_view_class = ReferralIndexView
+    add_view_class = None  # replaced by the new-referral screen (see ``add_view``)
+    list_display = [
+        "protocol",
+        "beneficiary",
+        "comune",
+        "referred_on",
+        "status",
+        "proposed_pathway_type",
+        "intake_due_on",
+        DeadlineColumn(),
+    ]
+    list_export = [
+        "protocol",
+        "comune",
+        "beneficiary",
+        "beneficiary__tax_code",
+        "referred_on",
+        "social_worker_name",
+        "proposed_pathway_type",
+        "group_name",
+        "intake_due_on",
+        "status",
+    ]
+    filterset_class = ReferralFilterSet
+    search_fields = ["protocol", "beneficiary__last_name", "beneficiary__tax_code"]
+    search_backend_name = None
+    inspect_view_enabled = True
+    inspect_view_class = ReferralInspectView
+    edit_view_class = AuditedEditView
+    inspect_view_fields = [
+        "comune",
+        "protocol",
+        "referred_on",
+        "social_worker_name",
+        "proposed_pathway_type",
+        "reason",
+        "group_name",
+        "intake_deadline_days",
+        "deadline_reason",
+        "intake_due_on",
+        "status",
+        "status_note",
+    ]
+    edit_handler = ObjectList(
+        [
+            FieldRowPanel([FieldPanel("comune"), FieldPanel("protocol")]),
+            FieldPanel("beneficiary"),
+            FieldRowPanel([FieldPanel("referred_on"), FieldPanel("social_worker_name")]),
+            FieldPanel("proposed_pathway_type"),
+            FieldPanel("reason"),
+            MultiFieldPanel(
+                [
+                    FieldPanel("group_name"),
+                    FieldPanel("intake_deadline_days"),
+                    FieldPanel("deadline_reason"),
+                ],
+                heading=_("Segnalazione di gruppo"),
+            ),
+        ],
+        base_form_class=ReferralAdminForm,
+    )
+
+    def get_queryset(self, request):
+        return annotate_referral_deadline(
+            super().get_queryset(request).select_related("beneficiary", "comune")
+        )
+
+    @property
+    def add_view(self):
+        return NewReferralView.as_view(
+            breadcrumbs_items=self.breadcrumbs_items
+            + [{"url": reverse_lazy(self.get_url_name("list")), "label": _("Segnalazioni")}]
+        )
+
+    def get_urlpatterns(self):
+        actions = [
+            path("take-in-charge/<int:pk>/", TakeInChargeView.as_view(), name="take"),
+            path("decline/<int:pk>/", DeclineView.as_view(), name="decline"),
+            path("withdraw/<int:pk>/", WithdrawView.as_view(), name="withdraw"),
+            path("reopen/<int:pk>/", ReopenView.as_view(), name="reopen"),
+        ]
+        return super().get_urlpatterns() + guard_urlpatterns(actions, self.scoped_queryset)
 
 
 class PathwayViewSet(ScopedViewSetMixin, SnippetViewSet):
     model = Pathway
     icon = "tasks"
-    menu_label = "Percorsi"
-    list_display = ["__str__", "comune", "status"]
+    menu_label = _("Percorsi")
+    menu_order = 30
+    index_view_class = PathwayIndexView
+    list_display = [
+        "referral__beneficiary",
+        "pathway_type",
+        "comune",
+        "intake_on",
+        "status",
+        "activation_due_on",
+        DeadlineColumn(),
+    ]
+    list_export = [
+        "referral__protocol",
+        "comune",
+        "referral__beneficiary",
+        "pathway_type",
+        "intake_on",
+        "activation_due_on",
+        "activated_on",
+        "host",
+        "position",
+        "status",
+        "ended_on",
+        "outcome",
+    ]
+    filterset_class = PathwayFilterSet
+    search_fields = ["referral__beneficiary__last_name", "referral__beneficiary__tax_code"]
+    search_backend_name = None
+    inspect_view_enabled = True
+    inspect_view_class = PathwayInspectView
+    edit_view_class = AuditedEditView
+    inspect_view_fields = [
+        "pathway_type",
+        "intake_on",
+        "first_interview_on",
+        "assessment",
+        "cv_summary",
+        "host",
+        "position",
+        "activation_due_on",
+        "activated_on",
+        "planned_end_on",
+        "hours_per_week",
+        "planned_tutoring_hours",
+        "status",
+        "ended_on",
+        "outcome",
+        "outcome_note",
+        "operator",
+    ]
+    edit_handler = ObjectList(
+        [
+            FieldRowPanel([FieldPanel("intake_on"), FieldPanel("first_interview_on")]),
+            FieldPanel("assessment"),
+            FieldPanel("cv_summary"),
+            FieldRowPanel([FieldPanel("planned_end_on"), FieldPanel("hours_per_week")]),
+            FieldPanel("planned_tutoring_hours"),
+            FieldPanel("outcome_note"),
+        ],
+        base_form_class=PathwayAdminForm,
+    )
+
+    def get_queryset(self, request):
+        return annotate_pathway_deadline(
+            super().get_queryset(request).select_related("referral__beneficiary", "comune")
+        )
+
+    @property
+    def add_view(self):
+        # A pathway is born from the intake of a referral, never typed in by itself.
+        return RedirectView.as_view(pattern_name="wagtailsnippets_casework_referral:list")
+
+    def get_urlpatterns(self):
+        actions = [
+            path("define/<int:pk>/", DefinePathwayView.as_view(), name="define"),
+            path("activate/<int:pk>/", ActivateView.as_view(), name="activate"),
+            path("complete/<int:pk>/", CompleteView.as_view(), name="complete"),
+            path("interrupt/<int:pk>/", InterruptView.as_view(), name="interrupt"),
+            path("follow-up/<int:pk>/", FollowUpView.as_view(), name="follow_up"),
+        ]
+        return super().get_urlpatterns() + guard_urlpatterns(actions, self.scoped_queryset)
 
 
 class TeamMeetingViewSet(SnippetViewSet):
+    """Not scoped per Comune (the team works for all of them); its case choices are."""
+
     model = TeamMeeting
     icon = "group"
-    menu_label = "Équipe congiunte"
-    list_display = ["__str__"]
+    menu_label = _("Équipe congiunte")
+    menu_order = 40
+    list_display = ["__str__", "held_on", "participants", Column("case_count", label=_("Casi"))]
+    edit_handler = ObjectList(
+        [
+            TeamMeetingAgendaPanel(),
+            FieldPanel("held_on"),
+            FieldPanel("participants"),
+            FieldPanel("cases", widget=forms.CheckboxSelectMultiple),
+            FieldPanel("minutes"),
+        ],
+        base_form_class=TeamMeetingAdminForm,
+    )
+
+    def get_queryset(self, request):
+        return TeamMeeting.objects.annotate(case_count=Count("cases"))
+
+
+class AccessLogViewSet(ModelViewSet):
+    """The programme manager's read-only log of who opened which person's record."""
+
+    model = AuditEvent
+    icon = "history"
+    menu_label = _("Registro accessi")
+    menu_order = 90
+    name = "casework_auditevent"
+    url_prefix = "casework/access-log"
+    index_view_class = AccessLogIndexView
+    list_display = ["at", "user", "action", "model", "object_id", "beneficiary_id", "detail"]
+    list_filter = ["action", "model"]
+    list_export = ["at", "user", "action", "model", "object_id", "beneficiary_id", "comune_id"]
+    search_fields = ["detail", "object_id"]
+    search_backend_name = None
+    form_fields = []
+    add_to_admin_menu = False
+
+    def get_urlpatterns(self):
+        return [
+            pattern
+            for pattern in super().get_urlpatterns()
+            if pattern.name in ("index", "index_results")
+        ]
+
+
+def activity_urlpatterns():
+    """Ticking a checklist item: its pk is the activity's, guarded by the activity's Comune."""
+    patterns = [
+        path(
+            "casework/activity/<int:pk>/done/",
+            ActivityDoneView.as_view(),
+            name="casework_activity_done",
+        )
+    ]
+    return guard_urlpatterns(
+        patterns,
+        lambda request: scope(PathwayActivity.objects.all(), request.user, "pathway__comune"),
+    )
 
 
 class CaseworkViewSetGroup(ViewSetGroup):
-    menu_label = "Casi"
+    menu_label = _("Casi")
     menu_icon = "folder-open-inverse"
     menu_order = 200
-    items = (BeneficiaryViewSet, ReferralViewSet, PathwayViewSet, TeamMeetingViewSet)
+    items = (
+        BeneficiaryViewSet,
+        ReferralViewSet,
+        PathwayViewSet,
+        TeamMeetingViewSet,
+        AccessLogViewSet,
+    )
 
 
 # --- Money -------------------------------------------------------------------------------------
