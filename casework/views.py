@@ -261,11 +261,14 @@ class ServiceActionView(WagtailAdminTemplateMixin, FormView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["object"] = self.object
-        context["cancel_url"] = reverse(
+        context["cancel_url"] = self.get_cancel_url()
+        return context
+
+    def get_cancel_url(self):
+        return reverse(
             f"wagtailsnippets_casework_{self.model._meta.model_name}:inspect",
             args=[self.object.pk],
         )
-        return context
 
     def form_valid(self, form):
         try:
@@ -436,12 +439,8 @@ class ActivityDoneView(ServiceActionView):
     def get_initial(self):
         return {"on": forms.today(), "note": self.object.note}
 
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context["cancel_url"] = reverse(
-            "wagtailsnippets_casework_pathway:inspect", args=[self.object.pathway_id]
-        )
-        return context
+    def get_cancel_url(self):
+        return reverse("wagtailsnippets_casework_pathway:inspect", args=[self.object.pathway_id])
 
     def perform(self, data):
         return services.record_activity(

@@ -1,0 +1,382 @@
+import datetime
+
+import pytest
+from django.core.exceptions import ValidationError
+from wagtail.models import ModelLogEntry
+
+from casework import services as s
+from casework.choices import Activity, PathwayStatus, ReferralStatus
+from casework.deadlines import today
+from casework.models import Beneficiary, Pathway, Referral
+from casework.rules import ACTIVITY_MATRIX
+from tests import factories as f
+
+pytestmark = pytest.mark.django_db
+
+D = datetime.date
+
+
+def messages_of(excinfo):
+    return excinfo.value.messages
+
+
+@pytest.fixture
+def referral(comune_a):
+    return f.ReferralFactory(
+        beneficiary__residence_comune=comune_a, referred_on=D(2016, 9, 1), status="received"
+    )
+
+
+@pytest.fixture
+def position():
+    return f.PositionFactory(pathway_types=["tirocinio"])
+
+
+def test_create_referral_computes_deadline_and_logs(social_worker_a, comune_a):
+    person = f.BeneficiaryFactory(residence_comune=comune_a)
+    referral = s.create_referral(
+        person,
+        comune=comune_a,
+        protocol=" 123/2016 ",
+        referred_on=D(2016, 1, 31),
+        user=social_worker_a,
+    )
+    assert referral.protocol == "123/2016"
+    assert referral.intake_due_on == D(2016, 2, 15)  # across a month end
+    assert referral.status == ReferralStatus.RECEIVED
+    assert referral.referred_by == social_worker_a
+    assert referral.revisions.count() == 1
+
+
+def test_create_referral_rules(social_worker_a, comune_a, comune_b):
+    person = f.BeneficiaryFactory(residence_comune=comune_a)
+    kwargs = {"protocol": "P1", "user": social_worker_a}
+    with pytest.raises(ValidationError) as excinfo:
+        s.create_referral(person, comune=comune_b, referred_on=D(2016, 9, 1), **kwargs)
+    assert s.MSG_COMUNE_NOT_ALLOWED in messages_of(excinfo)
+    with pytest.raises(ValidationError) as excinfo:
+        s.create_referral(
+            person, comune=comune_a, referred_on=today() + datetime.timedelta(days=1), **kwargs
+        )
+    assert s.MSG_FUTURE_DATE in messages_of(excinfo)
+    with pytest.raises(ValidationError) as excinfo:
+        s.create_referral(
+            person, comune=comune_a, referred_on=D(2016, 9, 1), intake_deadline_days=30, **kwargs
+        )
+    assert s.MSG_LONGER_DEADLINE_NEEDS_GROUP in messages_of(excinfo)
+    with pytest.raises(ValidationError) as excinfo:
+        s.create_referral(
+            person, comune=comune_a, referred_on=D(2016, 9, 1), intake_deadline_days=10, **kwargs
+        )
+    assert s.MSG_DEADLINE_TOO_SHORT in messages_of(excinfo)
+    assert not Referral.objects.exists()
+
+
+def test_group_referral_has_its_longer_deadline(social_worker_a, comune_a):
+    person = f.BeneficiaryFactory(residence_comune=comune_a)
+    referral = s.create_referral(
+        person,
+        comune=comune_a,
+        protocol="G1",
+        referred_on=D(2016, 12, 20),
+        user=social_worker_a,
+        group_name="Giovani NEET",
+        intake_deadline_days=30,
+        deadline_reason="Venti persone segnalate insieme",
+    )
+    assert referral.intake_due_on == D(2017, 1, 19)  # across a year end
+
+
+def test_one_open_referral_per_person(social_worker_a, referral, comune_a):
+    with pytest.raises(ValidationError) as excinfo:
+        s.create_referral(
+            referral.beneficiary,
+            comune=comune_a,
+            protocol="P2",
+            referred_on=D(2016, 9, 2),
+            user=social_worker_a,
+        )
+    assert s.MSG_OPEN_REFERRAL_EXISTS in messages_of(excinfo)
+
+
+def test_register_beneficiary_reads_the_code(social_worker_a, comune_a):
+    code = f.make_tax_code(7, birth_date=D(1975, 3, 12), sex="F")
+    person = s.register_beneficiary(
+        tax_code=code.lower(),
+        user=social_worker_a,
+        first_name="Anna",
+        last_name="Bassi",
+        residence_comune=comune_a,
+        target_group="giovane",
+    )
+    assert (person.tax_code, person.birth_date, person.sex) == (code, D(1975, 3, 12), "F")
+    with pytest.raises(ValidationError) as excinfo:
+        s.register_beneficiary(
+            tax_code=code,
+            user=social_worker_a,
+            first_name="Anna",
+            last_name="Bassi",
+            residence_comune=comune_a,
+            target_group="giovane",
+        )
+    assert s.MSG_PERSON_EXISTS in messages_of(excinfo)
+
+
+def test_register_beneficiary_checks_typed_birth_date_and_sex(social_worker_a, comune_a):
+    code = f.make_tax_code(8, birth_date=D(1975, 3, 12), sex="F")
+    base = {
+        "tax_code": code,
+        "user": social_worker_a,
+        "first_name": "A",
+        "last_name": "B",
+        "residence_comune": comune_a,
+        "target_group": "giovane",
+    }
+    with pytest.raises(ValidationError) as excinfo:
+        s.register_beneficiary(birth_date=D(1975, 3, 13), **base)
+    assert excinfo.value.message_dict == {"birth_date": [str(s.MSG_BIRTH_DATE_MISMATCH)]}
+    with pytest.raises(ValidationError) as excinfo:
+        s.register_beneficiary(sex="M", **base)
+    assert excinfo.value.message_dict == {"sex": [str(s.MSG_SEX_MISMATCH)]}
+    assert not Beneficiary.objects.filter(tax_code=code).exists()
+
+
+def test_take_in_charge_creates_pathway_with_matrix_checklist(referral, agency_operator):
+    pathway = s.take_in_charge(referral, on=D(2016, 9, 10), user=agency_operator)
+    referral.refresh_from_db()
+    assert referral.status == ReferralStatus.TAKEN_IN_CHARGE
+    assert pathway.status == PathwayStatus.INTAKE
+    assert pathway.comune_id == referral.comune_id
+    assert pathway.pathway_type == "tirocinio"
+    assert pathway.activation_due_on == D(2016, 9, 25)
+    codes = set(pathway.activities.values_list("activity", flat=True))
+    assert codes == set(ACTIVITY_MATRIX["tirocinio"])
+    desk = pathway.activities.get(activity=Activity.DESK)
+    assert desk.done_on == D(2016, 9, 10) and desk.done_by == agency_operator
+    assert ModelLogEntry.objects.filter(action="casework.take_in_charge").count() == 1
+
+
+@pytest.mark.parametrize("pathway_type", ["assistenziale", "tirocinio", "inserimento"])
+def test_checklist_is_the_seed_matrix(comune_a, agency_operator, pathway_type):
+    referral = f.ReferralFactory(proposed_pathway_type=pathway_type, referred_on=D(2016, 9, 1))
+    pathway = s.take_in_charge(referral, on=D(2016, 9, 2), user=agency_operator)
+    assert set(pathway.activities.values_list("activity", flat=True)) == set(
+        ACTIVITY_MATRIX[pathway_type]
+    )
+    assert ("tutoring" in ACTIVITY_MATRIX[pathway_type]) == (pathway_type != "assistenziale")
+    assert ("timesheets" in ACTIVITY_MATRIX[pathway_type]) == (pathway_type != "inserimento")
+
+
+def test_personalised_pathway_needs_chosen_activities(referral, agency_operator):
+    with pytest.raises(ValidationError) as excinfo:
+        s.take_in_charge(
+            referral, on=D(2016, 9, 2), user=agency_operator, pathway_type="personalizzato"
+        )
+    assert s.MSG_PERSONALISED_NEEDS_ACTIVITIES in messages_of(excinfo)
+    pathway = s.take_in_charge(
+        referral,
+        on=D(2016, 9, 2),
+        user=agency_operator,
+        pathway_type="personalizzato",
+        chosen_activities=["desk", "reports"],
+    )
+    assert set(pathway.activities.values_list("activity", flat=True)) == {"desk", "reports"}
+
+
+def test_take_in_charge_rules_and_nothing_half_saved(referral, agency_operator):
+    with pytest.raises(ValidationError) as excinfo:
+        s.take_in_charge(referral, on=D(2016, 8, 31), user=agency_operator)
+    assert s.MSG_INTAKE_BEFORE_REFERRAL in messages_of(excinfo)
+    with pytest.raises(ValidationError) as excinfo:
+        s.take_in_charge(referral, on=today() + datetime.timedelta(days=1), user=agency_operator)
+    assert s.MSG_FUTURE_DATE in messages_of(excinfo)
+    assert not Pathway.objects.exists()
+    referral.refresh_from_db()
+    assert referral.status == ReferralStatus.RECEIVED
+    s.take_in_charge(referral, on=D(2016, 9, 1), user=agency_operator)
+    with pytest.raises(ValidationError) as excinfo:
+        s.take_in_charge(referral, on=D(2016, 9, 2), user=agency_operator)
+    assert s.MSG_NOT_RECEIVED in messages_of(excinfo)
+
+
+def test_take_in_charge_without_type(agency_operator):
+    referral = f.ReferralFactory(proposed_pathway_type="")
+    with pytest.raises(ValidationError) as excinfo:
+        s.take_in_charge(referral, on=D(2016, 9, 5), user=agency_operator)
+    assert s.MSG_PATHWAY_TYPE_REQUIRED in messages_of(excinfo)
+
+
+def test_define_pathway(referral, agency_operator, position):
+    pathway = s.take_in_charge(referral, on=D(2016, 9, 5), user=agency_operator)
+    with pytest.raises(ValidationError) as excinfo:
+        s.define_pathway(pathway, user=agency_operator, first_interview_on=D(2016, 9, 4))
+    assert s.MSG_INTERVIEW_BEFORE_INTAKE in messages_of(excinfo)
+    wrong = f.PositionFactory(pathway_types=["inserimento"])
+    with pytest.raises(ValidationError) as excinfo:
+        s.define_pathway(pathway, user=agency_operator, position=wrong)
+    assert s.MSG_POSITION_WRONG_TYPE in messages_of(excinfo)
+    pathway = s.define_pathway(
+        pathway,
+        user=agency_operator,
+        first_interview_on=D(2016, 9, 6),
+        assessment="Buone capacità relazionali",
+        position=position,
+        planned_tutoring_hours=10,
+    )
+    assert pathway.status == PathwayStatus.MATCHING
+    assert pathway.host_id == position.host_id
+    assert pathway.activities.get(activity="first_interview").done_on == D(2016, 9, 6)
+
+
+def test_define_pathway_changing_type_rebuilds_checklist(referral, agency_operator):
+    pathway = s.take_in_charge(referral, on=D(2016, 9, 5), user=agency_operator)
+    s.define_pathway(pathway, user=agency_operator, pathway_type="assistenziale")
+    codes = set(pathway.activities.values_list("activity", flat=True))
+    assert codes == set(ACTIVITY_MATRIX["assistenziale"])
+
+
+def test_activation_rules(referral, agency_operator, position):
+    pathway = s.take_in_charge(referral, on=D(2016, 9, 5), user=agency_operator)
+    with pytest.raises(ValidationError) as excinfo:
+        s.activate_pathway(pathway, on=D(2016, 9, 10), user=agency_operator)
+    assert s.MSG_ACTIVATION_NEEDS_POSITION in messages_of(excinfo)
+    with pytest.raises(ValidationError) as excinfo:
+        s.activate_pathway(pathway, on=D(2016, 9, 4), user=agency_operator, position=position)
+    assert s.MSG_ACTIVATION_BEFORE_INTAKE in messages_of(excinfo)
+    with pytest.raises(ValidationError) as excinfo:
+        s.activate_pathway(
+            pathway,
+            on=today() + datetime.timedelta(days=2),
+            user=agency_operator,
+            position=position,
+        )
+    assert s.MSG_FUTURE_DATE in messages_of(excinfo)
+    pathway.refresh_from_db()
+    assert pathway.status == PathwayStatus.INTAKE and pathway.position is None
+    pathway = s.activate_pathway(
+        pathway, on=D(2016, 9, 12), user=agency_operator, position=position
+    )
+    assert pathway.status == PathwayStatus.ACTIVE and pathway.activated_on == D(2016, 9, 12)
+    with pytest.raises(ValidationError) as excinfo:
+        s.activate_pathway(pathway, on=D(2016, 9, 13), user=agency_operator)
+    assert s.MSG_PATHWAY_NOT_BEING_DEFINED in messages_of(excinfo)
+
+
+def _active(referral, user, position):
+    pathway = s.take_in_charge(referral, on=D(2016, 9, 5), user=user)
+    return s.activate_pathway(pathway, on=D(2016, 9, 12), user=user, position=position)
+
+
+def test_complete_needs_outcome_and_closes_referral(referral, agency_operator, position):
+    pathway = _active(referral, agency_operator, position)
+    with pytest.raises(ValidationError) as excinfo:
+        s.complete_pathway(pathway, on=D(2016, 12, 12), outcome="", user=agency_operator)
+    assert s.MSG_OUTCOME_REQUIRED in messages_of(excinfo)
+    with pytest.raises(ValidationError) as excinfo:
+        s.complete_pathway(pathway, on=D(2016, 9, 11), outcome="hired", user=agency_operator)
+    assert s.MSG_END_BEFORE_START in messages_of(excinfo)
+    pathway = s.complete_pathway(pathway, on=D(2016, 12, 12), outcome="hired", user=agency_operator)
+    referral.refresh_from_db()
+    assert pathway.status == PathwayStatus.COMPLETED and pathway.outcome == "hired"
+    assert referral.status == ReferralStatus.CLOSED
+    with pytest.raises(ValidationError) as excinfo:
+        s.complete_pathway(pathway, on=D(2016, 12, 13), outcome="hired", user=agency_operator)
+    assert s.MSG_NOT_ACTIVE in messages_of(excinfo)
+
+
+def test_complete_only_active(referral, agency_operator):
+    pathway = s.take_in_charge(referral, on=D(2016, 9, 5), user=agency_operator)
+    with pytest.raises(ValidationError) as excinfo:
+        s.complete_pathway(pathway, on=D(2016, 9, 6), outcome="hired", user=agency_operator)
+    assert s.MSG_NOT_ACTIVE in messages_of(excinfo)
+
+
+def test_interrupt(referral, agency_operator, position):
+    pathway = _active(referral, agency_operator, position)
+    with pytest.raises(ValidationError) as excinfo:
+        s.interrupt_pathway(pathway, on=D(2016, 10, 1), reason=" ", user=agency_operator)
+    assert s.MSG_REASON_REQUIRED in messages_of(excinfo)
+    pathway = s.interrupt_pathway(
+        pathway, on=D(2016, 10, 1), reason="Trasferimento", user=agency_operator
+    )
+    assert pathway.status == PathwayStatus.INTERRUPTED
+    assert pathway.outcome_note == "Trasferimento"
+    with pytest.raises(ValidationError) as excinfo:
+        s.interrupt_pathway(pathway, on=D(2016, 10, 2), reason="x", user=agency_operator)
+    assert s.MSG_ALREADY_ENDED in messages_of(excinfo)
+
+
+def test_decline(referral, agency_operator):
+    with pytest.raises(ValidationError) as excinfo:
+        s.decline_referral(referral, reason="", user=agency_operator)
+    assert s.MSG_REASON_REQUIRED in messages_of(excinfo)
+    referral = s.decline_referral(
+        referral, reason="Di competenza SIL (L. 68/99)", user=agency_operator
+    )
+    assert referral.status == ReferralStatus.DECLINED
+    with pytest.raises(ValidationError) as excinfo:
+        s.decline_referral(referral, reason="x", user=agency_operator)
+    assert s.MSG_NOT_RECEIVED in messages_of(excinfo)
+
+
+def test_withdraw_received_and_in_charge(referral, social_worker_a, agency_operator, position):
+    pathway = s.take_in_charge(referral, on=D(2016, 9, 5), user=agency_operator)
+    referral = s.withdraw_referral(referral, reason="Trovato lavoro", user=social_worker_a)
+    pathway.refresh_from_db()
+    assert referral.status == ReferralStatus.WITHDRAWN
+    assert pathway.status == PathwayStatus.INTERRUPTED
+
+
+def test_withdraw_refused_once_active(referral, social_worker_a, agency_operator, position):
+    pathway = _active(referral, agency_operator, position)
+    with pytest.raises(ValidationError) as excinfo:
+        s.withdraw_referral(referral, reason="x", user=social_worker_a)
+    assert s.MSG_CANNOT_WITHDRAW in messages_of(excinfo)
+    pathway.refresh_from_db()
+    assert pathway.status == PathwayStatus.ACTIVE
+
+
+def test_reopen(referral, agency_operator, social_worker_a):
+    with pytest.raises(ValidationError) as excinfo:
+        s.reopen_referral(referral, on=D(2016, 9, 20), reason="x", user=social_worker_a)
+    assert s.MSG_NOT_CLOSED in messages_of(excinfo)
+    s.decline_referral(referral, reason="Documenti mancanti", user=agency_operator)
+    with pytest.raises(ValidationError) as excinfo:
+        s.reopen_referral(referral, on=D(2016, 9, 20), reason="", user=social_worker_a)
+    assert s.MSG_REASON_REQUIRED in messages_of(excinfo)
+    with pytest.raises(ValidationError) as excinfo:
+        s.reopen_referral(referral, on=D(2016, 8, 20), reason="x", user=social_worker_a)
+    assert s.MSG_REOPEN_BEFORE_REFERRAL in messages_of(excinfo)
+    referral = s.reopen_referral(
+        referral, on=D(2016, 9, 20), reason="Documenti arrivati", user=social_worker_a
+    )
+    assert referral.status == ReferralStatus.RECEIVED
+    assert referral.intake_due_on == D(2016, 10, 5)
+    assert s.take_in_charge(referral, on=D(2016, 9, 21), user=agency_operator).pk
+
+
+def test_follow_up(referral, agency_operator, position):
+    pathway = _active(referral, agency_operator, position)
+    with pytest.raises(ValidationError) as excinfo:
+        s.record_follow_up(pathway, on=D(2016, 12, 1), situation="employed", user=agency_operator)
+    assert s.MSG_FOLLOW_UP_NOT_ENDED in messages_of(excinfo)
+    pathway = s.complete_pathway(
+        pathway, on=D(2016, 12, 12), outcome="completed", user=agency_operator
+    )
+    with pytest.raises(ValidationError) as excinfo:
+        s.record_follow_up(pathway, on=D(2016, 12, 1), situation="employed", user=agency_operator)
+    assert s.MSG_FOLLOW_UP_BEFORE_END in messages_of(excinfo)
+    follow_up = s.record_follow_up(
+        pathway, on=D(2017, 3, 1), situation="employed", user=agency_operator
+    )
+    assert follow_up.recorded_by == agency_operator
+
+
+def test_record_activity(referral, agency_operator):
+    pathway = s.take_in_charge(referral, on=D(2016, 9, 5), user=agency_operator)
+    item = pathway.activities.get(activity="cv")
+    with pytest.raises(ValidationError) as excinfo:
+        s.record_activity(item, on=D(2016, 9, 1), user=agency_operator)
+    assert s.MSG_ACTIVITY_BEFORE_INTAKE in messages_of(excinfo)
+    item = s.record_activity(item, on=D(2016, 9, 7), user=agency_operator, note="CV europeo")
+    assert (item.done_on, item.done_by, item.note) == (D(2016, 9, 7), agency_operator, "CV europeo")
