@@ -31,8 +31,10 @@ TIMESTAMP_SALT = "network.registration.started"
 phone_validator = RegexValidator(r"^\+?[0-9 ./-]{6,20}$", MSG_PHONE)
 
 
-def signed_now():
-    return signing.TimestampSigner(salt=TIMESTAMP_SALT).sign(str(int(time.time())))
+def signed_now(at=None):
+    """The form's start time, signed so that a bot cannot claim it started earlier."""
+    moment = time.time() if at is None else at
+    return signing.TimestampSigner(salt=TIMESTAMP_SALT).sign(str(int(moment)))
 
 
 def seconds_since(signed_value):
@@ -64,6 +66,9 @@ class RegistrationForm(forms.ModelForm):
         widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
     )
     started = forms.CharField(required=False, widget=forms.HiddenInput)
+    website = forms.URLField(
+        label=_("Sito web"), required=False, max_length=200, assume_scheme="https"
+    )
 
     class Meta:
         model = HostOrganisation
