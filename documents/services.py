@@ -1,0 +1,216 @@
+"""Requesting, running and filing reports.
+
+A run is claimed under a row lock, built entirely in memory, and only then filed: both
+documents and the run's "done" status are written in one transaction, so a failure at any point
+leaves no document behind."""
+
+import logging
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy
+from wagtail.documents import get_document_model
+
+from casework.access import can_see_comune, visible_comune_ids
+
+from .collections import collection_for
+from .models import ReportKind, ReportRun, RunStatus
+
+logger = logging.getLogger(__name__)
+
+BUILD_TASK = "documents.tasks.build_report"
+
+ERROR_PERIOD_ORDER = gettext_lazy("La fine del periodo precede l'inizio.")
+ERROR_PERIOD_FUTURE = gettext_lazy("Il periodo non può terminare dopo oggi.")
+ERROR_PERIOD_TOO_LONG = gettext_lazy("Il periodo di un report non può superare due anni.")
+ERROR_KIND = gettext_lazy("Tipo di report sconosciuto.")
+ERROR_COMUNE_NOT_ALLOWED = gettext_lazy("Non può richiedere report di questo Comune.")
+ERROR_PROGRAMME_NOT_ALLOWED = gettext_lazy(
+    "Solo il responsabile PAL e l'agenzia possono richiedere report dell'intero programma."
+)
+ERROR_STALE = gettext_lazy("L'elaborazione ha superato il tempo massimo e non è stata completata.")
+ERROR_RETRYING = gettext_lazy(
+    "Tentativo %(attempt)d non riuscito, nuovo tentativo in coda: %(error)s"
+)
+MAX_PERIOD_DAYS = 2 * 366
+
+
+def _q_cluster():
+    return getattr(settings, "Q_CLUSTER", {})
+
+
+def max_attempts():
+    """Tries the queue grants a failing run; sync mode (tests, no cluster) has just one."""
+    conf = _q_cluster()
+    if conf.get("sync"):
+        return 1
+    return max(1, int(conf.get("max_attempts") or 1))
+
+
+def _check_request(kind, period_start, period_end, comune, user):
+    if kind not in ReportKind.values:
+        raise ValidationError({"kind": ERROR_KIND})
+    if period_end < period_start:
+        raise ValidationError({"period_end": ERROR_PERIOD_ORDER})
+    if period_end > timezone.localdate():
+        raise ValidationError({"period_end": ERROR_PERIOD_FUTURE})
+    if (period_end - period_start).days > MAX_PERIOD_DAYS:
+        raise ValidationError({"period_start": ERROR_PERIOD_TOO_LONG})
+    if user is None:
+        return
+    if comune is None and visible_comune_ids(user) is not None:
+        raise ValidationError({"comune": ERROR_PROGRAMME_NOT_ALLOWED})
+    if comune is not None and not can_see_comune(user, comune.pk):
+        raise ValidationError({"comune": ERROR_COMUNE_NOT_ALLOWED})
+
+
+@transaction.atomic
+def request_report(kind, *, period_start, period_end, comune=None, user=None, schedule_name=""):
+    """Record a queued run and hand it to django-q2 once the transaction commits (so a worker
+    never looks for a run that does not exist yet)."""
+    _check_request(kind, period_start, period_end, comune, user)
+    run = ReportRun(
+        kind=kind,
+        period_start=period_start,
+        period_end=period_end,
+        comune=comune,
+        requested_by=user if user is not None and user.is_authenticated else None,
+        schedule_name=schedule_name,
+    )
+    run.full_clean()
+    run.save()
+    transaction.on_commit(lambda: enqueue(run.pk))
+    return run
+
+
+def enqueue(run_id):
+    from django_q.tasks import async_task
+
+    task_id = async_task(
+        BUILD_TASK, run_id, task_name=f"report-{run_id}", group="report", q_options={}
+    )
+    # Sync mode has already run the task; a real queue gets the id for the monitor.
+    ReportRun.objects.filter(pk=run_id).update(task_id=(task_id or "")[:32])
+
+
+def _claim(run_id):
+    """Mark the run as running, or return None when another delivery already finished it."""
+    with transaction.atomic():
+        run = ReportRun.objects.select_for_update().filter(pk=run_id).first()
+        if run is None or run.is_finished:
+            return None
+        run.status = RunStatus.RUNNING
+        run.attempts += 1
+        run.progress = 5
+        run.started_at = timezone.now()
+        run.finished_at = None
+        run.save(update_fields=["status", "attempts", "progress", "started_at", "finished_at"])
+        return run
+
+
+def _progress(run, value):
+    ReportRun.objects.filter(pk=run.pk).update(progress=value)
+
+
+def _filename(run, extension):
+    scope = run.comune.name if run.comune_id else "programma"
+    slug = "".join(ch if ch.isalnum() else "-" for ch in scope.lower()).strip("-")
+    return f"{run.kind}-{slug}-{run.period_start:%Y%m%d}-{run.period_end:%Y%m%d}.{extension}"
+
+
+def file_documents(run, *, pdf, xlsx):
+    """Both files or neither: the Documents and the run's completion share one transaction, and
+    files already stored are deleted if it rolls back."""
+    Document = get_document_model()
+    stored = []
+    try:
+        with transaction.atomic():
+            collection = collection_for(run.comune)
+            created = []
+            for content, extension in ((pdf, "pdf"), (xlsx, "xlsx")):
+                document = Document(
+                    title=f"{run} ({extension.upper()})",
+                    collection=collection,
+                    uploaded_by_user=run.requested_by,
+                )
+                document.file.save(_filename(run, extension), ContentFile(content), save=False)
+                stored.append(document.file)
+                document._set_document_file_metadata()
+                document.save()
+                created.append(document)
+            run.document, run.spreadsheet = created
+            run.status = RunStatus.DONE
+            run.progress = 100
+            run.error = ""
+            run.finished_at = timezone.now()
+            run.save(
+                update_fields=[
+                    "document",
+                    "spreadsheet",
+                    "status",
+                    "progress",
+                    "error",
+                    "finished_at",
+                ]
+            )
+    except Exception:
+        for file in stored:
+            file.storage.delete(file.name)
+        raise
+    return run
+
+
+def _fail(run, error):
+    final = run.attempts >= max_attempts()
+    message = str(error)[:2000] or error.__class__.__name__
+    ReportRun.objects.filter(pk=run.pk).update(
+        status=RunStatus.FAILED if final else RunStatus.QUEUED,
+        progress=0,
+        error=message
+        if final
+        else str(ERROR_RETRYING % {"attempt": run.attempts, "error": message}),
+        finished_at=timezone.now() if final else None,
+    )
+
+
+def run_report(run_id):
+    """Build and file one run. Raises on failure so django-q2 records it and, until the last
+    attempt, delivers the task again."""
+    from .builders import build_report
+    from .builders.pdf import render_pdf
+    from .builders.xlsx import render_xlsx
+
+    run = _claim(run_id)
+    if run is None:
+        return None
+    try:
+        report = build_report(
+            run.kind, start=run.period_start, end=run.period_end, comune=run.comune
+        )
+        _progress(run, 40)
+        pdf = render_pdf(report)
+        _progress(run, 70)
+        xlsx = render_xlsx(report)
+        _progress(run, 90)
+        file_documents(run, pdf=pdf, xlsx=xlsx)
+    except Exception as error:
+        logger.exception("Report run %s failed", run_id)
+        _fail(run, error)
+        raise
+    return run.pk
+
+
+def close_stale_runs(now=None):
+    """Fail runs left "running" by a worker that was killed (timeout, crash) after its last
+    attempt: nothing else would ever finish them."""
+    conf = _q_cluster()
+    timeout = int(conf.get("timeout") or 600)
+    retry = int(conf.get("retry") or timeout + 60)
+    limit = (now or timezone.now()) - timedelta(seconds=max(timeout, retry) * max_attempts())
+    return ReportRun.objects.filter(status=RunStatus.RUNNING, started_at__lt=limit).update(
+        status=RunStatus.FAILED, error=str(ERROR_STALE), finished_at=timezone.now()
+    )

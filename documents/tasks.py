@@ -1,0 +1,46 @@
+"""django-q2 task functions: ids and report kinds in, ids out, never personal data (task
+arguments and results are stored in the queue tables and shown in the monitor)."""
+
+from django.utils import timezone
+
+from . import services
+from .models import ReportKind
+from .periods import previous_quarter, previous_semester
+
+
+def build_report(run_id):
+    """Build and file one report run (queued by ``services.request_report``)."""
+    return services.run_report(run_id)
+
+
+PERIODS = {
+    ReportKind.QUARTERLY: previous_quarter,
+    ReportKind.SEMESTER: previous_semester,
+}
+
+
+def scheduled_reports(kind, schedule_name=""):
+    """Queue the reports of the period just ended: the programme's and one per Comune."""
+    from network.models import Comune
+
+    start, end = PERIODS[ReportKind(kind)](timezone.localdate())
+    runs = [
+        services.request_report(
+            kind, period_start=start, period_end=end, schedule_name=schedule_name
+        )
+    ]
+    for comune in Comune.objects.order_by("name"):
+        runs.append(
+            services.request_report(
+                kind,
+                period_start=start,
+                period_end=end,
+                comune=comune,
+                schedule_name=schedule_name,
+            )
+        )
+    return [run.pk for run in runs]
+
+
+def close_stale_runs():
+    return services.close_stale_runs()
