@@ -28,6 +28,7 @@ from network.selectors import neighbour_ids, with_free_seats
 
 from . import services
 from .access import scope
+from .audit import Action, record_event, record_events
 from .choices import PathwayType
 from .deadlines import WAITING_ACTIVATION, today
 from .models import Pathway
@@ -219,6 +220,7 @@ def _place(request, pathway, position):
         for message in error.messages:
             messages.error(request, message)
         return False
+    record_event(request.user, Action.CHANGE, pathway, detail="place_at_position")
     messages.success(
         request,
         _("%(person)s collocato/a presso «%(position)s».")
@@ -269,6 +271,7 @@ class PathwayMatchingView(MatchingBaseView):
 
     def get(self, request, *args, **kwargs):
         self.pathway = self.get_pathway()
+        record_event(request.user, Action.VIEW, self.pathway, detail="matching")
         return super().get(request, *args, **kwargs)
 
     def post(self, request, *args, **kwargs):
@@ -319,7 +322,23 @@ class PositionCandidatesView(MatchingBaseView):
 
     def get(self, request, *args, **kwargs):
         self.position = self.get_position()
-        return super().get(request, *args, **kwargs)
+        response = super().get(request, *args, **kwargs)
+        # The list names people: each one shown is an access to their record.
+        record_events(
+            request.user,
+            Action.VIEW,
+            (
+                {
+                    "model": "casework.pathway",
+                    "object_id": row.item.pk,
+                    "beneficiary_id": row.item.referral.beneficiary_id,
+                    "comune_id": row.item.comune_id,
+                    "detail": "position_candidates",
+                }
+                for row in response.context_data["ranked"]
+            ),
+        )
+        return response
 
     def post(self, request, *args, **kwargs):
         self.position = self.get_position()

@@ -217,3 +217,23 @@ def test_the_position_listing_links_to_the_candidates(client, agency_operator):
     client.force_login(agency_operator)
     html = client.get(reverse("wagtailsnippets_network_position:list")).content.decode()
     assert reverse("casework_position_candidates", args=[position.pk]) in html
+
+
+def test_the_screens_leave_an_audit_trail(client, agency_operator):
+    from casework.models import AuditEvent
+
+    pathway = person_in("Lumezzane")
+    position = position_in("Lumezzane", "Magazzino")
+    client.force_login(agency_operator)
+    client.get(reverse("casework_pathway_matching", args=[pathway.pk]))
+    client.get(reverse("casework_position_candidates", args=[position.pk]))
+    client.post(reverse("casework_pathway_matching", args=[pathway.pk]), {"position": position.pk})
+    events = list(
+        AuditEvent.objects.filter(object_id=str(pathway.pk)).values_list("action", "detail")
+    )
+    assert sorted(events) == [
+        ("change", "place_at_position"),
+        ("view", "matching"),
+        ("view", "position_candidates"),
+    ]
+    assert AuditEvent.objects.filter(beneficiary_id=pathway.referral.beneficiary_id).count() == 3
