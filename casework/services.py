@@ -455,6 +455,7 @@ def add_activity(pathway, *, activity, user):
 
 @transaction.atomic
 def record_follow_up(pathway, *, on, situation, user, note=""):
+    pathway = Pathway.objects.get(pk=pathway.pk)
     if pathway.status not in _ENDED_PATHWAY:
         raise ValidationError(MSG_FOLLOW_UP_NOT_ENDED)
     _not_future(on, "on")
@@ -473,6 +474,517 @@ def record_follow_up(pathway, *, on, situation, user, note=""):
 
 
 # --- Money: vouchers, budgets, team-meeting decisions ------------------------------------------
+from decimal import ROUND_HALF_UP as _ROUND_HALF_UP  # noqa: E402
+from decimal import Decimal as _Decimal  # noqa: E402
+
+from django.db.models import Sum as _Sum  # noqa: E402
+from django.utils import timezone as _timezone  # noqa: E402
+
+from .choices import COMMITTED_VOUCHER_STATUSES as _COMMITTED  # noqa: E402
+from .choices import Activity as _Activity  # noqa: E402
+from .choices import VoucherKind as _VoucherKind  # noqa: E402
+from .choices import VoucherStatus as _VoucherStatus  # noqa: E402
+from .euro import format_euro as _format_euro  # noqa: E402
+from .models import Budget as _Budget  # noqa: E402
+from .models import Edition as _Edition  # noqa: E402
+from .models import Invoice as _Invoice  # noqa: E402
+from .models import InvoiceLine as _InvoiceLine  # noqa: E402
+from .models import Tariff as _Tariff  # noqa: E402
+from .models import TeamMeeting as _TeamMeeting  # noqa: E402
+from .models import Timesheet as _Timesheet  # noqa: E402
+from .models import TutoringSession as _TutoringSession  # noqa: E402
+from .models import Voucher as _Voucher  # noqa: E402
+from .rules import has_activity as _has_activity  # noqa: E402
+from .selectors import committed_total as _committed_total  # noqa: E402
+
+CENT = _Decimal("0.01")
+
+MSG_NO_EDITION = _("Nessuna edizione del programma comprende il %(date)s.")
+MSG_NO_TARIFF = _("L'edizione %(edition)s non ha una tariffa per «%(kind)s».")
+MSG_NO_BUDGET = _("Il Comune di %(comune)s non ha un budget per l'edizione %(edition)s.")
+MSG_BUDGET_EXCEEDED = _(
+    "Budget del Comune di %(comune)s (edizione %(edition)s) superato di %(excess)s: "
+    "disponibili %(remaining)s, il voucher vale %(gross)s."
+)
+MSG_QUANTITY_POSITIVE = _("La quantità deve essere maggiore di zero.")
+MSG_ACTIVATION_QUANTITY = _("Un voucher di attivazione ha quantità 1.")
+MSG_KIND_NOT_FOR_PATHWAY = _(
+    "Questo voucher non è previsto per la tipologia di percorso «%(type)s»."
+)
+MSG_TUTORING_NOT_PLANNED = _("Il tutoraggio non è previsto per questo percorso.")
+MSG_TIMESHEETS_NOT_PLANNED = _("I fogli ore non sono previsti per questo percorso.")
+MSG_ACTIVATION_EXISTS = _("Il percorso ha già un voucher di questo tipo proposto o approvato.")
+MSG_HIRING_NEEDS_HOST = _(
+    "Per il voucher di assunzione il percorso deve indicare l'ente ospitante."
+)
+MSG_HIRING_AFTER_TRAINEESHIP = _(
+    "Il voucher di assunzione non spetta: la persona ha già svolto un tirocinio presso lo "
+    "stesso ente (%(host)s)."
+)
+MSG_PATHWAY_CLOSED_BEFORE_START = _("Il percorso è stato interrotto prima dell'attivazione.")
+MSG_NOT_PROPOSED = _("Il voucher non è in attesa di decisione.")
+MSG_CANNOT_CANCEL = _(
+    "Si può annullare solo un voucher proposto o approvato, non ancora fatturato."
+)
+MSG_NOT_APPROVED = _("Solo un voucher approvato può essere fatturato.")
+MSG_NOT_INVOICED = _("Solo un voucher fatturato può essere segnato come pagato.")
+MSG_MEETING_IN_FUTURE = _("Le decisioni si registrano a équipe avvenuta, non prima della data.")
+MSG_UNKNOWN_DECISION = _("Decisione non valida.")
+MSG_NO_DECISIONS = _("Nessuna decisione da registrare.")
+MSG_SESSION_BEFORE_ACTIVATION = _("Il tutoraggio si registra a percorso attivato, non prima.")
+MSG_SESSION_AFTER_END = _("La data è successiva alla conclusione del percorso.")
+MSG_HOURS_POSITIVE = _("Le ore devono essere maggiori di zero.")
+MSG_HALF_HOURS = _("Le ore si registrano a mezz'ore (es. 1,5).")
+MSG_TUTORING_OVER_APPROVED = _(
+    "Ore di tutoraggio oltre quelle approvate: approvate %(approved)s, già registrate "
+    "%(done)s, questo incontro %(hours)s."
+)
+MSG_MONTH_BEFORE_ACTIVATION = _("Il mese precede l'attivazione del percorso.")
+MSG_HOURS_IN_MONTH = _("Le ore lavorate superano quelle possibili in un mese.")
+MSG_DELIVERY_BEFORE_MONTH = _("La consegna non può precedere il mese del foglio ore.")
+MSG_LINE_OTHER_COMUNE = _("Il voucher appartiene a un altro Comune o a un'altra edizione.")
+MSG_LINE_VOUCHER_NOT_COMMITTED = _("Il voucher abbinato non è approvato.")
+MSG_LINE_GROSS_MISMATCH = _("Il lordo deve essere la somma di netto e IVA.")
+
+_ACTIVATION_KINDS = (_VoucherKind.TRAINEESHIP_ACTIVATION, _VoucherKind.HIRING_ACTIVATION)
+_LIVE_VOUCHER = (_VoucherStatus.PROPOSED, *_COMMITTED)
+# Which activation a pathway type can be charged: a traineeship places the person, hiring is the
+# "inserimento" with a contract. A personalised project may need either.
+VOUCHER_PATHWAY_TYPES = {
+    _VoucherKind.TRAINEESHIP_ACTIVATION: (
+        PathwayType.ASSISTENZIALE,
+        PathwayType.TIROCINIO,
+        PathwayType.PERSONALIZZATO,
+    ),
+    _VoucherKind.HIRING_ACTIVATION: (
+        PathwayType.TIROCINIO,
+        PathwayType.INSERIMENTO,
+        PathwayType.PERSONALIZZATO,
+    ),
+    _VoucherKind.TUTORING_HOUR: tuple(PathwayType.values),  # decided by the activity plan
+}
+DECISION_APPROVE = "approve"
+DECISION_REJECT = "reject"
+MAX_MONTH_HOURS = _Decimal("744")  # 31 days x 24 hours
+
+
+def to_cents(value):
+    return _Decimal(value).quantize(CENT, rounding=_ROUND_HALF_UP)
+
+
+def voucher_amounts(unit_net, vat_rate, quantity):
+    """(net, vat, gross) of one voucher line, each rounded half-up to the cent."""
+    net = to_cents(_Decimal(unit_net) * _Decimal(quantity))
+    vat = to_cents(net * _Decimal(vat_rate) / 100)
+    return net, vat, net + vat
+
+
+def edition_on(on):
+    edition = _Edition.objects.filter(starts_on__lte=on, ends_on__gte=on).first()
+    if edition is None:
+        raise ValidationError(MSG_NO_EDITION % {"date": on.strftime("%d/%m/%Y")})
+    return edition
+
+
+def tariff_for(edition, kind):
+    tariff = _Tariff.objects.filter(edition=edition, kind=kind).first()
+    if tariff is None:
+        raise ValidationError(
+            MSG_NO_TARIFF % {"edition": edition, "kind": _VoucherKind(kind).label}
+        )
+    return tariff
+
+
+def _pathway_has(pathway, activity):
+    chosen = ()
+    if pathway.pathway_type == PathwayType.PERSONALIZZATO:
+        chosen = tuple(pathway.activities.values_list("activity", flat=True))
+    return _has_activity(pathway.pathway_type, activity, chosen)
+
+
+def _user_or_none(user):
+    return user if user is not None and user.is_authenticated else None
+
+
+def _check_hiring(pathway):
+    if pathway.host_id is None:
+        raise ValidationError({"kind": MSG_HIRING_NEEDS_HOST})
+    beneficiary_id = pathway.referral.beneficiary_id
+    same_place = Pathway.objects.filter(
+        referral__beneficiary_id=beneficiary_id, host_id=pathway.host_id
+    )
+    traineeship = (
+        _Voucher.objects.filter(
+            pathway__in=same_place,
+            kind=_VoucherKind.TRAINEESHIP_ACTIVATION,
+            status__in=_LIVE_VOUCHER,
+        ).exists()
+        or same_place.filter(
+            pathway_type=PathwayType.TIROCINIO, activated_on__isnull=False
+        ).exists()
+    )
+    if traineeship:
+        raise ValidationError({"kind": MSG_HIRING_AFTER_TRAINEESHIP % {"host": pathway.host}})
+
+
+@transaction.atomic
+def create_voucher(pathway, *, kind, quantity=1, user, on=None, note=""):
+    """A proposed voucher at the tariff of the edition that contains ``on`` (by default the
+    pathway's activation, or its intake while not yet active), charged to the referring Comune.
+    The tariff is copied, so a later tariff change leaves the voucher as it is."""
+    pathway = (
+        Pathway.objects.select_for_update(of=("self",))
+        .select_related("referral", "host")
+        .get(pk=pathway.pk)
+    )
+    quantity = _Decimal(quantity)
+    if quantity <= 0:
+        raise ValidationError({"quantity": MSG_QUANTITY_POSITIVE})
+    if pathway.status == PathwayStatus.INTERRUPTED and pathway.activated_on is None:
+        raise ValidationError(MSG_PATHWAY_CLOSED_BEFORE_START)
+    if pathway.pathway_type not in VOUCHER_PATHWAY_TYPES[kind]:
+        raise ValidationError(
+            {"kind": MSG_KIND_NOT_FOR_PATHWAY % {"type": pathway.get_pathway_type_display()}}
+        )
+    if kind == _VoucherKind.TUTORING_HOUR:
+        if not _pathway_has(pathway, _Activity.TUTORING):
+            raise ValidationError({"kind": MSG_TUTORING_NOT_PLANNED})
+    else:
+        if quantity != 1:
+            raise ValidationError({"quantity": MSG_ACTIVATION_QUANTITY})
+        if pathway.vouchers.filter(kind=kind, status__in=_LIVE_VOUCHER).exists():
+            raise ValidationError({"kind": MSG_ACTIVATION_EXISTS})
+        if kind == _VoucherKind.HIRING_ACTIVATION:
+            _check_hiring(pathway)
+    on = on or pathway.activated_on or pathway.intake_on
+    edition = edition_on(on)
+    tariff = tariff_for(edition, kind)
+    net, vat, gross = voucher_amounts(tariff.net_amount, tariff.vat_rate, quantity)
+    voucher = _Voucher(
+        pathway=pathway,
+        comune_id=pathway.referral.comune_id,
+        edition=edition,
+        kind=kind,
+        quantity=quantity,
+        unit_net=tariff.net_amount,
+        vat_rate=tariff.vat_rate,
+        net=net,
+        vat=vat,
+        gross=gross,
+        status=_VoucherStatus.PROPOSED,
+        decision_note=note,
+        created_by=_user_or_none(user),
+    )
+    voucher.full_clean()
+    voucher.save()
+    voucher.save_revision(user=user, log_action=True)
+    return voucher
+
+
+def _locked_voucher(voucher):
+    return (
+        _Voucher.objects.select_for_update(of=("self",))
+        .select_related("comune", "edition")
+        .get(pk=voucher.pk)
+    )
+
+
+def _decide(voucher, *, status, user, meeting, note, action):
+    voucher.status = status
+    voucher.meeting = meeting
+    voucher.decided_by = _user_or_none(user)
+    voucher.decided_at = _timezone.now()
+    if note:
+        voucher.decision_note = note
+    voucher.full_clean()
+    voucher.save()
+    voucher.save_revision(user=user, log_action=True)
+    data = {"meeting": meeting.pk if meeting else None, "gross": str(voucher.gross)}
+    _history(voucher, action, user, **data)
+    if meeting is not None:
+        _history(meeting, action, user, voucher=voucher.pk, gross=str(voucher.gross))
+    return voucher
+
+
+def _check_meeting(meeting):
+    if meeting is not None and meeting.held_on > _deadlines.today():
+        raise ValidationError(MSG_MEETING_IN_FUTURE)
+
+
+@transaction.atomic
+def approve_voucher(voucher, *, user, meeting=None, note=""):
+    """Approval against the Comune's budget. The budget row is locked first, so two approvals
+    running at the same moment are counted one after the other and cannot overspend together."""
+    voucher = _locked_voucher(voucher)
+    if voucher.status != _VoucherStatus.PROPOSED:
+        raise ValidationError(MSG_NOT_PROPOSED)
+    _check_meeting(meeting)
+    budget = (
+        _Budget.objects.select_for_update()
+        .filter(comune_id=voucher.comune_id, edition_id=voucher.edition_id)
+        .first()
+    )
+    names = {"comune": voucher.comune, "edition": voucher.edition}
+    if budget is None:
+        raise ValidationError(MSG_NO_BUDGET % names)
+    remaining = budget.amount - _committed_total(budget)
+    if voucher.gross > remaining:
+        raise ValidationError(
+            MSG_BUDGET_EXCEEDED
+            % {
+                **names,
+                "excess": _format_euro(voucher.gross - remaining),
+                "remaining": _format_euro(remaining),
+                "gross": _format_euro(voucher.gross),
+            }
+        )
+    return _decide(
+        voucher,
+        status=_VoucherStatus.APPROVED,
+        user=user,
+        meeting=meeting,
+        note=note,
+        action="casework.voucher_approve",
+    )
+
+
+@transaction.atomic
+def reject_voucher(voucher, *, user, reason, meeting=None):
+    voucher = _locked_voucher(voucher)
+    if voucher.status != _VoucherStatus.PROPOSED:
+        raise ValidationError(MSG_NOT_PROPOSED)
+    _check_meeting(meeting)
+    reason = _required_text(reason, "reason")
+    return _decide(
+        voucher,
+        status=_VoucherStatus.REJECTED,
+        user=user,
+        meeting=meeting,
+        note=reason,
+        action="casework.voucher_reject",
+    )
+
+
+@transaction.atomic
+def cancel_voucher(voucher, *, user, reason):
+    """Frees the budget of a voucher that will not be delivered (e.g. the pathway never started)."""
+    voucher = _locked_voucher(voucher)
+    if voucher.status not in (_VoucherStatus.PROPOSED, _VoucherStatus.APPROVED):
+        raise ValidationError(MSG_CANNOT_CANCEL)
+    reason = _required_text(reason, "reason")
+    voucher.status = _VoucherStatus.CANCELLED
+    voucher.decision_note = reason
+    voucher.full_clean()
+    voucher.save()
+    voucher.save_revision(user=user, log_action=True)
+    _history(voucher, "casework.voucher_cancel", user)
+    return voucher
+
+
+@transaction.atomic
+def mark_voucher_invoiced(voucher, *, user):
+    voucher = _locked_voucher(voucher)
+    if voucher.status != _VoucherStatus.APPROVED:
+        raise ValidationError(MSG_NOT_APPROVED)
+    voucher.status = _VoucherStatus.INVOICED
+    voucher.save(update_fields=["status"])
+    voucher.save_revision(user=user, log_action=True)
+    _history(voucher, "casework.voucher_invoiced", user)
+    return voucher
+
+
+@transaction.atomic
+def mark_voucher_paid(voucher, *, user):
+    voucher = _locked_voucher(voucher)
+    if voucher.status != _VoucherStatus.INVOICED:
+        raise ValidationError(MSG_NOT_INVOICED)
+    voucher.status = _VoucherStatus.PAID
+    voucher.save(update_fields=["status"])
+    voucher.save_revision(user=user, log_action=True)
+    _history(voucher, "casework.voucher_paid", user)
+    return voucher
+
+
+@transaction.atomic
+def record_meeting_decisions(meeting, *, decisions, user):
+    """The joint team's decisions on several vouchers at once: ``decisions`` is a list of
+    ``(voucher, "approve" | "reject", note)``. All or nothing: if any decision is refused (e.g. a
+    budget would be exceeded) none is saved, and the error names each voucher refused."""
+    meeting = _TeamMeeting.objects.select_for_update().get(pk=meeting.pk)
+    _check_meeting(meeting)
+    if not decisions:
+        raise ValidationError(MSG_NO_DECISIONS)
+    errors = {}
+    decided = []
+    # Approvals in a fixed order (by pk) so that concurrent meetings lock budgets alike.
+    for voucher, decision, note in sorted(decisions, key=lambda d: d[0].pk):
+        try:
+            with transaction.atomic():
+                if decision == DECISION_APPROVE:
+                    decided.append(approve_voucher(voucher, user=user, meeting=meeting, note=note))
+                elif decision == DECISION_REJECT:
+                    decided.append(reject_voucher(voucher, user=user, meeting=meeting, reason=note))
+                else:
+                    raise ValidationError(MSG_UNKNOWN_DECISION)
+        except ValidationError as error:
+            errors[f"voucher_{voucher.pk}"] = error.messages
+    if errors:
+        raise ValidationError(errors)
+    return decided
+
+
+def _hours(value):
+    """Hours the Italian way: 4 -> "4", 1.50 -> "1,5"."""
+    text = f"{_Decimal(value).normalize():f}"
+    return text.replace(".", ",")
+
+
+def _approved_tutoring_hours(pathway):
+    return _Decimal(
+        pathway.vouchers.filter(kind=_VoucherKind.TUTORING_HOUR, status__in=_COMMITTED).aggregate(
+            total=_Sum("quantity")
+        )["total"]
+        or 0
+    )
+
+
+@transaction.atomic
+def record_tutoring_session(pathway, *, on, hours, user, note=""):
+    """An hour of tutoring is charged at the tutoring tariff, so only pathways that plan tutoring
+    record it, only while the pathway runs, and never past the hours the team approved."""
+    pathway = Pathway.objects.select_for_update().get(pk=pathway.pk)
+    if not _pathway_has(pathway, _Activity.TUTORING):
+        raise ValidationError(MSG_TUTORING_NOT_PLANNED)
+    hours = _Decimal(hours)
+    if hours <= 0:
+        raise ValidationError({"hours": MSG_HOURS_POSITIVE})
+    if hours * 2 != (hours * 2).to_integral_value():
+        raise ValidationError({"hours": MSG_HALF_HOURS})
+    _not_future(on, "on")
+    if pathway.activated_on is None or on < pathway.activated_on:
+        raise ValidationError({"on": MSG_SESSION_BEFORE_ACTIVATION})
+    if pathway.ended_on and on > pathway.ended_on:
+        raise ValidationError({"on": MSG_SESSION_AFTER_END})
+    approved = _approved_tutoring_hours(pathway)
+    done = _Decimal(pathway.tutoring_sessions.aggregate(total=_Sum("hours"))["total"] or 0)
+    if done + hours > approved:
+        raise ValidationError(
+            {
+                "hours": MSG_TUTORING_OVER_APPROVED
+                % {"approved": _hours(approved), "done": _hours(done), "hours": _hours(hours)}
+            }
+        )
+    session = _TutoringSession(
+        pathway=pathway, on=on, hours=hours, operator=_user_or_none(user), note=note
+    )
+    session.full_clean()
+    session.save()
+    pathway.activities.filter(activity=_Activity.TUTORING, done_on__isnull=True).update(
+        done_on=on, done_by=_user_or_none(user)
+    )
+    return session
+
+
+@transaction.atomic
+def record_timesheet(
+    pathway,
+    *,
+    month,
+    hours_worked,
+    user,
+    payslip_delivered_on=None,
+    cud_delivered_on=None,
+):
+    """The month's timesheet (created or corrected), for pathways whose plan includes them."""
+    pathway = Pathway.objects.select_for_update().get(pk=pathway.pk)
+    if not _pathway_has(pathway, _Activity.TIMESHEETS):
+        raise ValidationError(MSG_TIMESHEETS_NOT_PLANNED)
+    month = month.replace(day=1)
+    _not_future(month, "month")
+    if pathway.activated_on is None or month < pathway.activated_on.replace(day=1):
+        raise ValidationError({"month": MSG_MONTH_BEFORE_ACTIVATION})
+    hours_worked = _Decimal(hours_worked)
+    if hours_worked < 0 or hours_worked > MAX_MONTH_HOURS:
+        raise ValidationError({"hours_worked": MSG_HOURS_IN_MONTH})
+    for field, value in (
+        ("payslip_delivered_on", payslip_delivered_on),
+        ("cud_delivered_on", cud_delivered_on),
+    ):
+        if value is not None:
+            _not_future(value, field)
+            if value < month:
+                raise ValidationError({field: MSG_DELIVERY_BEFORE_MONTH})
+    sheet = _Timesheet.objects.filter(pathway=pathway, month=month).first() or _Timesheet(
+        pathway=pathway, month=month
+    )
+    sheet.hours_worked = hours_worked
+    sheet.payslip_delivered_on = payslip_delivered_on
+    sheet.cud_delivered_on = cud_delivered_on
+    sheet.full_clean()
+    sheet.save()
+    return sheet
+
+
+def check_invoice_line(invoice, *, voucher, net, vat, gross):
+    """A line of an agency invoice: its voucher (if any) is the same Comune's and edition's and
+    was approved; the amounts are kept as invoiced, differences show in the invoice check."""
+    errors = {}
+    if to_cents(net) + to_cents(vat) != to_cents(gross):
+        errors["gross"] = MSG_LINE_GROSS_MISMATCH
+    if voucher is not None:
+        if voucher.comune_id != invoice.comune_id or voucher.edition_id != invoice.edition_id:
+            errors["voucher"] = MSG_LINE_OTHER_COMUNE
+        elif voucher.status not in _COMMITTED:
+            errors["voucher"] = MSG_LINE_VOUCHER_NOT_COMMITTED
+    if errors:
+        raise ValidationError(errors)
+
+
+@transaction.atomic
+def record_invoice(*, comune, edition, number, issued_on, period_start, period_end, lines, user):
+    """An agency invoice as received, with its lines matched to vouchers. ``lines`` are dicts
+    with ``description``, ``voucher`` (or None), ``quantity``, ``net``, ``vat`` and ``gross``.
+    Matched vouchers still "approved" become "invoiced"."""
+    invoice = _Invoice(
+        comune=comune,
+        edition=edition,
+        number=(number or "").strip(),
+        issued_on=issued_on,
+        period_start=period_start,
+        period_end=period_end,
+    )
+    invoice.full_clean()
+    invoice.save()
+    for number_, data in enumerate(lines, start=1):
+        voucher = data.get("voucher")
+        try:
+            check_invoice_line(
+                invoice, voucher=voucher, net=data["net"], vat=data["vat"], gross=data["gross"]
+            )
+        except ValidationError as error:
+            raise ValidationError({f"line_{number_}": error.messages}) from None
+        line = _InvoiceLine(
+            invoice=invoice,
+            voucher=voucher,
+            description=data.get("description") or (str(voucher) if voucher else ""),
+            quantity=data.get("quantity", 1),
+            net=to_cents(data["net"]),
+            vat=to_cents(data["vat"]),
+            gross=to_cents(data["gross"]),
+        )
+        line.full_clean(exclude=["invoice"])
+        line.save()
+    invoice.save_revision(user=user, log_action=True)
+    sync_invoiced_vouchers(invoice, user=user)
+    return invoice
+
+
+def sync_invoiced_vouchers(invoice, *, user):
+    """Vouchers matched by the invoice's lines move from approved to invoiced."""
+    voucher_ids = invoice.lines.exclude(voucher=None).values_list("voucher_id", flat=True)
+    for voucher in _Voucher.objects.filter(pk__in=voucher_ids, status=_VoucherStatus.APPROVED):
+        mark_voucher_invoiced(voucher, user=user)
+
 
 # --- Matching: placing a person at a position --------------------------------------------------
 
