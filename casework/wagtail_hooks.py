@@ -51,3 +51,16 @@ _hooks.register("register_snippet_listing_buttons", _matching.position_listing_b
 @_hooks.register("register_log_actions")
 def register_matching_log_actions(actions):
     actions.register_action("casework.place", "Collocazione", "Persona collocata presso una posizione")
+
+
+# --- Money (casework.views_money) ------------------------------------------------------------
+from . import views_money as _views_money  # noqa: E402
+
+_hooks.register("register_admin_urls", _views_money.money_urlpatterns)
+_hooks.register(_views_money.TEAM_MEETING_AGENDA_HOOK, _views_money.meeting_agenda_section)
+
+
+@_hooks.register("register_log_actions")
+def register_money_log_actions(actions):
+    for action, label, message in _views_money.MONEY_LOG_ACTIONS:
+        actions.register_action(action, label, message)

@@ -1,0 +1,10 @@
+from django import template
+
+from casework.euro import format_euro
+
+register = template.Library()
+
+
+@register.filter
+def euro(value):
+    return format_euro(value)
