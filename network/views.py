@@ -117,6 +117,17 @@ def organisation_view(page, request, pk):
 
 
 def client_ip(request):
+    """The visitor's address; behind ``TRUSTED_PROXY_COUNT`` proxies, the address the outermost
+    trusted proxy saw (entries further left can be forged by the client)."""
+    proxies = getattr(settings, "TRUSTED_PROXY_COUNT", 0)
+    if proxies > 0:
+        forwarded = [
+            part.strip()
+            for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
+            if part.strip()
+        ]
+        if len(forwarded) >= proxies:
+            return forwarded[-proxies]
     return request.META.get("REMOTE_ADDR", "") or "unknown"
 
 

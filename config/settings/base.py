@@ -201,6 +201,9 @@ STAFF_NOTIFICATION_EMAILS = env_list("STAFF_NOTIFICATION_EMAILS", "pal@zeroottan
 NETWORK_REGISTRATION_MIN_SECONDS = int(os.environ.get("NETWORK_REGISTRATION_MIN_SECONDS", "4"))
 NETWORK_REGISTRATION_RATE_LIMIT = int(os.environ.get("NETWORK_REGISTRATION_RATE_LIMIT", "5"))
 NETWORK_REGISTRATION_RATE_WINDOW = int(os.environ.get("NETWORK_REGISTRATION_RATE_WINDOW", "3600"))
+# Reverse proxies in front of the site: the client's address is then read from X-Forwarded-For
+# (the entry that many hops from the right), so the rate limit counts visitors, not the proxy.
+TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
 # Seconds a rendered page of the public directory is reused (changes invalidate it at once).
 NETWORK_DIRECTORY_CACHE_SECONDS = int(os.environ.get("NETWORK_DIRECTORY_CACHE_SECONDS", "600"))
 

@@ -283,3 +283,20 @@ def test_a_pending_submission_is_invisible_in_the_directory(
     organisation = HostOrganisation.objects.get()
     response = client.get(directory_page.organisation_url(organisation))
     assert response.status_code == 404
+
+
+def test_behind_a_proxy_the_rate_limit_counts_the_forwarded_address(
+    client, registration_page, settings, post
+):
+    settings.NETWORK_REGISTRATION_RATE_LIMIT = 1
+    settings.TRUSTED_PROXY_COUNT = 1
+    for number, forwarded in enumerate(["1.1.1.1", "6.6.6.6, 2.2.2.2", "9.9.9.9, 2.2.2.2"]):
+        post(
+            client,
+            registration_page,
+            form_data(tax_code=_vat_number(6000 + number), email=f"p{number}@example.it"),
+            REMOTE_ADDR="10.0.0.1",
+            HTTP_X_FORWARDED_FOR=forwarded,
+        )
+    # Two visitors (1.1.1.1 and 2.2.2.2) behind one proxy; the forged left entry is ignored.
+    assert HostOrganisation.objects.count() == 2
