@@ -51,7 +51,7 @@ def max_attempts():
     return max(1, int(conf.get("max_attempts") or 1))
 
 
-def _check_request(kind, period_start, period_end, comune, user):
+def check_request(kind, period_start, period_end, comune, user):
     if kind not in ReportKind.values:
         raise ValidationError({"kind": ERROR_KIND})
     if period_end < period_start:
@@ -72,7 +72,7 @@ def _check_request(kind, period_start, period_end, comune, user):
 def request_report(kind, *, period_start, period_end, comune=None, user=None, schedule_name=""):
     """Record a queued run and hand it to django-q2 once the transaction commits (so a worker
     never looks for a run that does not exist yet)."""
-    _check_request(kind, period_start, period_end, comune, user)
+    check_request(kind, period_start, period_end, comune, user)
     run = ReportRun(
         kind=kind,
         period_start=period_start,
@@ -83,7 +83,9 @@ def request_report(kind, *, period_start, period_end, comune=None, user=None, sc
     )
     run.full_clean()
     run.save()
-    transaction.on_commit(lambda: enqueue(run.pk))
+    # robust: a failure to enqueue (or, in sync mode, a failed build, already recorded on the
+    # run) must not turn the committed request into an error page.
+    transaction.on_commit(lambda: enqueue(run.pk), robust=True)
     return run
 
 
