@@ -12,6 +12,7 @@ from wagtail.admin import messages
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, ObjectList
 from wagtail.admin.ui.tables import Column
 from wagtail.permission_policies import ModelPermissionPolicy
+from wagtail.snippets.action_menu import ActionMenuItem
 from wagtail.snippets.views.snippets import CreateView, IndexView, InspectView, SnippetViewSet
 
 from casework.scoping import ScopedAdminForm, ScopedViewSetMixin
@@ -67,11 +68,17 @@ def _today():
     return timezone.localdate()
 
 
-STATUS_URL_NAME = "wagtailsnippets_documents_reportrun:status"
+URL_NAMESPACE = "wagtailsnippets_documents_reportrun"
+STATUS_URL_NAME = f"{URL_NAMESPACE}:status"
+INSPECT_URL_NAME = f"{URL_NAMESPACE}:inspect"
 
 
 class StatusColumn(Column):
     cell_template_name = "documents/cells/status.html"
+
+    @property
+    def media(self):
+        return forms.Media(js=["documents/js/report-progress.js"])
 
     def get_cell_context_data(self, instance, parent_context):
         context = super().get_cell_context_data(instance, parent_context)
@@ -99,15 +106,24 @@ class ReportRunIndexView(IndexView):
     def add_item_label(self):
         return _("Genera ora")
 
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context["media"] += forms.Media(js=["documents/js/report-progress.js"])
-        return context
+
+class GenerateMenuItem(ActionMenuItem):
+    """The create form's only button: the run is queued, not "saved"."""
+
+    name = "action-generate"
+    label = _("Genera ora")
+    icon_name = "resubmit"
+    template_name = "documents/action_menu/generate.html"
+
+
+def use_generate_button(menu_items, request, context):
+    """``construct_snippet_action_menu``: on the report request form, "Genera ora" replaces
+    "Salva"."""
+    if context.get("model") is ReportRun and context.get("view") == "create":
+        menu_items[:] = [GenerateMenuItem(order=0)]
 
 
 class ReportRunCreateView(CreateView):
-    submit_button_label = _("Genera ora")
-
     def get_page_title(self):
         return _("Genera un report")
 
@@ -123,7 +139,7 @@ class ReportRunCreateView(CreateView):
 
     def save_action(self):
         messages.success(self.request, MESSAGE_QUEUED)
-        return redirect(reverse(self.inspect_url_name, args=[self.object.pk]))
+        return redirect(INSPECT_URL_NAME, self.object.pk)
 
 
 class ReportRunInspectView(InspectView):
@@ -142,7 +158,6 @@ class ReportRunInspectView(InspectView):
         context["status_url"] = reverse(STATUS_URL_NAME, args=[self.object.pk])
         if self.permission_policy.user_has_permission(self.request.user, "add"):
             context["regenerate_url"] = reverse(self.regenerate_url_name, args=[self.object.pk])
-        context["media"] += forms.Media(js=["documents/js/report-progress.js"])
         return context
 
 
