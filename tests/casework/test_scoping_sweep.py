@@ -26,11 +26,14 @@ NOT_PERSONAL = {
     net.HostOrganisation,
     net.Position,
     net.Comune,
+    # An import belongs to the user who uploaded it; its views look it up by pk *and* user.
+    cw.ImportRun,
 }
 # URLs registered outside a viewset (admin URL hooks) whose view has no ``model`` attribute.
 HOOK_URL_MODELS = {
     "casework_pathway_matching": cw.Pathway,
     "casework_position_candidates": net.Position,
+    "casework_imports:confirm": cw.ImportRun,
 }
 
 
@@ -65,8 +68,9 @@ def _model_for(namespace, pattern, namespace_models):
     view_class = getattr(pattern.callback, "view_class", None)
     if getattr(view_class, "model", None) is not None:
         return view_class.model
-    if pattern.name in HOOK_URL_MODELS:
-        return HOOK_URL_MODELS[pattern.name]
+    full_name = f"{namespace}:{pattern.name}" if namespace else pattern.name
+    if full_name in HOOK_URL_MODELS:
+        return HOOK_URL_MODELS[full_name]
     return None
 
 
