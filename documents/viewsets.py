@@ -152,6 +152,10 @@ class ReportRunInspectView(InspectView):
     def get_requested_by_display_value(self):
         return self.object.requested_by_label if not self.object.schedule_name else "–"
 
+    def get_field_display_value(self, field_name, field):
+        value = super().get_field_display_value(field_name, field)
+        return "–" if value in (None, "") else value
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["run"] = self.object
