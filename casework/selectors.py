@@ -56,3 +56,59 @@ def committed_total(budget):
         Q(comune_id=budget.comune_id, edition_id=budget.edition_id),
         status__in=COMMITTED_VOUCHER_STATUSES,
     ).aggregate(total=Coalesce(Sum("gross"), ZERO))["total"]
+
+
+# --- Money screens -------------------------------------------------------------------------------
+
+BUDGET_WARNING_PERCENT = Decimal("90")
+
+
+def current_edition(on=None):
+    """The edition running on ``on`` (today by default), else the latest one."""
+    from django.utils import timezone
+
+    from .models import Edition
+
+    on = on or timezone.localdate()
+    return (
+        Edition.objects.filter(starts_on__lte=on, ends_on__gte=on).first()
+        or Edition.objects.order_by("-starts_on").first()
+    )
+
+
+def budget_overview(user, *, edition):
+    """One row per visible Comune's budget of ``edition`` with the share used, plus the totals.
+    Two queries whatever the number of vouchers: the annotated budgets and the Comuni that have
+    no budget for the edition."""
+    from .access import visible_comuni
+
+    rows = list(budget_summary(user, edition=edition))
+    totals = {"amount": Decimal("0.00"), "committed": Decimal("0.00")}
+    totals.update(invoiced=Decimal("0.00"), proposed=Decimal("0.00"), remaining=Decimal("0.00"))
+    for row in rows:
+        row.percent_used = _percent(row.committed, row.amount)
+        row.over_warning = row.percent_used > BUDGET_WARNING_PERCENT
+        for key in totals:
+            totals[key] += getattr(row, key)
+    totals["percent_used"] = _percent(totals["committed"], totals["amount"])
+    without = list(
+        visible_comuni(user).exclude(budgets__edition=edition).order_by("name")
+        if edition is not None
+        else []
+    )
+    return {"rows": rows, "totals": totals, "without_budget": without}
+
+
+def _percent(part, whole):
+    if not whole:
+        return Decimal("100.0") if part else Decimal("0.0")
+    return (Decimal(part) * 100 / Decimal(whole)).quantize(Decimal("0.1"))
+
+
+def pending_vouchers(user):
+    """Vouchers waiting for the joint team's decision, oldest first."""
+    return (
+        scope(Voucher.objects.filter(status=VoucherStatus.PROPOSED), user, "comune")
+        .select_related("pathway__referral__beneficiary", "comune", "edition", "created_by")
+        .order_by("created_at", "pk")
+    )

@@ -25,12 +25,14 @@ from .deadlines import (
     filter_pathways_by_deadline,
     filter_referrals_by_deadline,
 )
+from .exporting import ImportExportViewSetMixin
 from .forms import BeneficiaryAdminForm, PathwayAdminForm, ReferralAdminForm, TeamMeetingAdminForm
 from .models import (
     AuditEvent,
     Beneficiary,
     Budget,
     Edition,
+    ImportRun,
     Pathway,
     PathwayActivity,
     Referral,
@@ -168,8 +170,9 @@ class PathwayIndexView(PersonSearchIndexView):
     person_path = "referral__beneficiary"
 
 
-class BeneficiaryViewSet(ScopedViewSetMixin, SnippetViewSet):
+class BeneficiaryViewSet(ImportExportViewSetMixin, ScopedViewSetMixin, SnippetViewSet):
     model = Beneficiary
+    export_kind = "people"
     icon = "user"
     menu_label = _("Persone")
     menu_order = 10
@@ -224,8 +227,9 @@ class BeneficiaryViewSet(ScopedViewSetMixin, SnippetViewSet):
         return super().get_queryset(request).select_related("residence_comune")
 
 
-class ReferralViewSet(ScopedViewSetMixin, SnippetViewSet):
+class ReferralViewSet(ImportExportViewSetMixin, ScopedViewSetMixin, SnippetViewSet):
     model = Referral
+    import_kind = export_kind = "referrals"
     icon = "mail"
     menu_label = _("Segnalazioni")
     menu_order = 20
@@ -293,8 +297,10 @@ class ReferralViewSet(ScopedViewSetMixin, SnippetViewSet):
     )
 
     def get_queryset(self, request):
+        # prefetch, not select_related: the page query stays join-free (read in index order),
+        # then one query per relation fetches the page's people and Comuni.
         return annotate_referral_deadline(
-            super().get_queryset(request).select_related("beneficiary", "comune")
+            super().get_queryset(request).prefetch_related("beneficiary", "comune")
         )
 
     @property
@@ -382,7 +388,7 @@ class PathwayViewSet(ScopedViewSetMixin, SnippetViewSet):
 
     def get_queryset(self, request):
         return annotate_pathway_deadline(
-            super().get_queryset(request).select_related("referral__beneficiary", "comune")
+            super().get_queryset(request).prefetch_related("referral__beneficiary", "comune")
         )
 
     @property
@@ -479,30 +485,297 @@ class CaseworkViewSetGroup(ViewSetGroup):
 
 
 # --- Money -------------------------------------------------------------------------------------
+# Vouchers are never typed in or edited by hand: they are proposed, decided, invoiced and paid
+# through ``services`` (screens in ``views_money``), so amounts and budgets always agree.
+from django.core.exceptions import ValidationError  # noqa: E402
+from wagtail.admin.panels import InlinePanel as _InlinePanel  # noqa: E402
+from wagtail.snippets.views.snippets import CreateView as _SnippetCreateView  # noqa: E402
+from wagtail.snippets.views.snippets import EditView as _SnippetEditView  # noqa: E402
+
+from . import services as _services  # noqa: E402
+from . import views_money as _views_money  # noqa: E402
+from .choices import VoucherKind as _VoucherKind  # noqa: E402
+from .choices import VoucherStatus as _VoucherStatus  # noqa: E402
+from .euro import format_euro as _format_euro  # noqa: E402
+from .models import Invoice as _Invoice  # noqa: E402
+from .models import Tariff as _Tariff  # noqa: E402
+from .scoping import ScopedAdminForm as _ScopedAdminForm  # noqa: E402
+from .selectors import budget_summary as _budget_summary  # noqa: E402
+
+
+class EuroColumn(Column):
+    def get_value(self, instance):
+        value = super().get_value(instance)
+        return "" if value is None else _format_euro(value)
+
+
+def _editions(request):
+    return Edition.objects.order_by("-starts_on")
 
 
 class EditionViewSet(SnippetViewSet):
     model = Edition
     icon = "date"
-    menu_label = "Edizioni e tariffe"
+    menu_label = _("Edizioni")
+    list_display = ["name", "starts_on", "ends_on"]
 
 
-class BudgetViewSet(ScopedViewSetMixin, SnippetViewSet):
+class TariffViewSet(SnippetViewSet):
+    """Tariffs belong to an edition; a change applies to vouchers created afterwards only."""
+
+    model = _Tariff
+    icon = "tag"
+    menu_label = _("Tariffe")
+    list_display = ["edition", "kind", EuroColumn("net_amount", label=_("Netto")), "vat_rate"]
+    list_filter = ["edition", "kind"]
+
+
+class BudgetFilterSet(WagtailFilterSet):
+    edition = django_filters.ModelChoiceFilter(label=_("Edizione"), queryset=_editions)
+    comune = django_filters.ModelChoiceFilter(label=_("Comune"), queryset=_comuni_of)
+
+    class Meta:
+        model = Budget
+        fields = []
+
+
+class BudgetViewSet(ImportExportViewSetMixin, ScopedViewSetMixin, SnippetViewSet):
     model = Budget
+    import_kind = export_kind = "budgets"
     icon = "table"
-    menu_label = "Budget dei Comuni"
-    list_display = ["comune", "edition", "amount"]
+    menu_label = _("Budget dei Comuni")
+    list_display = [
+        "comune",
+        "edition",
+        EuroColumn("amount", label=_("Budget")),
+        EuroColumn("committed", label=_("Impegnato")),
+        EuroColumn("invoiced", label=_("Fatturato")),
+        EuroColumn("remaining", label=_("Residuo")),
+    ]
+    filterset_class = BudgetFilterSet
+    search_fields = ["comune__name"]
+    search_backend_name = None
+    inspect_view_enabled = True
+    edit_handler = ObjectList(
+        [
+            FieldRowPanel([FieldPanel("comune"), FieldPanel("edition")]),
+            FieldPanel("amount"),
+            FieldPanel("criteria"),
+            FieldPanel("notes"),
+        ],
+        base_form_class=_ScopedAdminForm,
+    )
+
+    def get_queryset(self, request):
+        # The committed, invoiced and remaining columns, summed in the listing query itself.
+        return _budget_summary(request.user)
 
 
-class VoucherViewSet(ScopedViewSetMixin, SnippetViewSet):
+class VoucherFilterSet(WagtailFilterSet):
+    status = django_filters.ChoiceFilter(label=_("Stato"), choices=_VoucherStatus.choices)
+    kind = django_filters.ChoiceFilter(label=_("Voce"), choices=_VoucherKind.choices)
+    comune = django_filters.ModelChoiceFilter(label=_("Comune"), queryset=_comuni_of)
+    edition = django_filters.ModelChoiceFilter(label=_("Edizione"), queryset=_editions)
+
+    class Meta:
+        model = Voucher
+        fields = []
+
+
+class VoucherIndexView(PersonSearchIndexView):
+    person_path = "pathway__referral__beneficiary"
+
+
+class VoucherViewSet(ImportExportViewSetMixin, ScopedViewSetMixin, SnippetViewSet):
     model = Voucher
+    export_kind = "vouchers"
     icon = "doc-full"
-    menu_label = "Voucher"
-    list_display = ["__str__", "comune", "status"]
+    menu_label = _("Voucher")
+    index_view_class = VoucherIndexView
+    list_display = [
+        "pathway__referral__beneficiary",
+        "kind",
+        "quantity",
+        EuroColumn("gross", label=_("Lordo")),
+        "status",
+        "comune",
+        "edition",
+        "created_at",
+    ]
+    filterset_class = VoucherFilterSet
+    search_fields = ["pathway__referral__beneficiary__last_name"]
+    search_backend_name = None
+    inspect_view_enabled = True
+    inspect_view_class = _views_money.VoucherInspectView
+    inspect_view_fields = [
+        "pathway",
+        "comune",
+        "edition",
+        "kind",
+        "quantity",
+        "unit_net",
+        "vat_rate",
+        "net",
+        "vat",
+        "gross",
+        "status",
+        "meeting",
+        "decided_at",
+        "decision_note",
+        "created_at",
+    ]
+    # Only the note is editable: amounts and status change through the actions.
+    edit_handler = ObjectList([FieldPanel("decision_note")], base_form_class=_ScopedAdminForm)
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("pathway__referral__beneficiary", "comune", "edition")
+        )
+
+    @property
+    def add_view(self):
+        return _views_money.ProposeVoucherView.as_view(
+            breadcrumbs_items=self.breadcrumbs_items
+            + [{"url": reverse_lazy(self.get_url_name("list")), "label": _("Voucher")}]
+        )
+
+    def get_urlpatterns(self):
+        return super().get_urlpatterns() + _views_money.voucher_action_urlpatterns(
+            self.scoped_queryset
+        )
+
+
+class InvoiceAdminForm(_ScopedAdminForm):
+    """Each line's voucher must be the invoice's Comune's and edition's, and approved."""
+
+    def clean(self):
+        cleaned = super().clean()
+        comune, edition = cleaned.get("comune"), cleaned.get("edition")
+        formset = self.formsets.get("lines")
+        if formset is None or comune is None or edition is None:
+            return cleaned
+        invoice = _Invoice(comune=comune, edition=edition)
+        for form in formset.forms:
+            data = getattr(form, "cleaned_data", None) or {}
+            if not data or data.get("DELETE") or data.get("net") is None:
+                continue
+            if data.get("vat") is None or data.get("gross") is None:
+                continue
+            try:
+                _services.check_invoice_line(
+                    invoice,
+                    voucher=data.get("voucher"),
+                    net=data["net"],
+                    vat=data["vat"],
+                    gross=data["gross"],
+                )
+            except ValidationError as error:
+                for field, messages in error.message_dict.items():
+                    form.add_error(field, messages)
+        return cleaned
+
+
+class _SyncVouchersMixin:
+    def save_instance(self):
+        instance = super().save_instance()
+        _services.sync_invoiced_vouchers(instance, user=self.request.user)
+        return instance
+
+
+class InvoiceCreateView(_SyncVouchersMixin, _SnippetCreateView):
+    pass
+
+
+class InvoiceEditView(_SyncVouchersMixin, _SnippetEditView):
+    pass
+
+
+class InvoiceViewSet(ScopedViewSetMixin, SnippetViewSet):
+    model = _Invoice
+    icon = "doc-full-inverse"
+    menu_label = _("Fatture agenzia")
+    add_view_class = InvoiceCreateView
+    edit_view_class = InvoiceEditView
+    list_display = ["number", "comune", "edition", "issued_on", "period_start", "period_end"]
+    list_filter = ["edition"]
+    search_fields = ["number"]
+    search_backend_name = None
+    inspect_view_enabled = True
+    edit_handler = ObjectList(
+        [
+            FieldRowPanel([FieldPanel("number"), FieldPanel("issued_on")]),
+            FieldRowPanel([FieldPanel("comune"), FieldPanel("edition")]),
+            FieldRowPanel([FieldPanel("period_start"), FieldPanel("period_end")]),
+            _InlinePanel(
+                "lines",
+                heading=_("Righe"),
+                label=_("Riga"),
+                panels=[
+                    FieldPanel("description"),
+                    FieldPanel("voucher"),
+                    FieldRowPanel(
+                        [
+                            FieldPanel("quantity"),
+                            FieldPanel("net"),
+                            FieldPanel("vat"),
+                            FieldPanel("gross"),
+                        ]
+                    ),
+                ],
+            ),
+        ],
+        base_form_class=InvoiceAdminForm,
+    )
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("comune", "edition")
 
 
 class MoneyViewSetGroup(ViewSetGroup):
-    menu_label = "Budget e voucher"
+    menu_label = _("Budget e voucher")
     menu_icon = "table"
     menu_order = 210
-    items = (EditionViewSet, BudgetViewSet, VoucherViewSet)
+    items = (
+        _views_money.BudgetOverviewViewSet,
+        BudgetViewSet,
+        VoucherViewSet,
+        InvoiceViewSet,
+        _views_money.InvoiceCheckViewSet,
+        EditionViewSet,
+        TariffViewSet,
+    )
+
+
+# --- Bulk imports (casework.importing) --------------------------------------------------------
+
+
+class ImportRunViewSet(ModelViewSet):
+    """Every import of a file: read-only (``exporting.ReadOnlyPermissionPolicy``, registered in
+    ``wagtail_hooks``), for the programme manager."""
+
+    model = ImportRun
+    icon = "upload"
+    menu_label = _("Importazioni")
+    menu_order = 230
+    add_to_admin_menu = True
+    list_display = [
+        "started_at",
+        "kind",
+        "file_name",
+        "user",
+        "status",
+        "created",
+        "updated",
+        "unchanged",
+        "errors",
+    ]
+    list_filter = ["kind", "status", "source"]
+    search_fields = ["file_name"]
+    inspect_view_enabled = True
+    inspect_view_fields_exclude = ["id", "upload"]
+    form_fields = ["file_name"]  # never shown: nobody may add or change a run
+
+    def get_queryset(self, request):
+        return ImportRun.objects.select_related("user")

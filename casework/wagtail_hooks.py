@@ -58,9 +58,27 @@ from . import views_money as _views_money  # noqa: E402
 
 _hooks.register("register_admin_urls", _views_money.money_urlpatterns)
 _hooks.register(_views_money.TEAM_MEETING_AGENDA_HOOK, _views_money.meeting_agenda_section)
+_hooks.register("register_snippet_listing_buttons", _views_money.pathway_listing_buttons)
 
 
 @_hooks.register("register_log_actions")
 def register_money_log_actions(actions):
     for action, label, message in _views_money.MONEY_LOG_ACTIONS:
         actions.register_action(action, label, message)
+
+
+# --- Bulk import and export (casework.importing, casework.exporting) ---------------------------
+from wagtail.permissions import register_permission_policy as _register_policy  # noqa: E402
+
+from . import views_import as _views_import  # noqa: E402
+from .exporting import ReadOnlyPermissionPolicy as _ReadOnlyPolicy  # noqa: E402
+from .models import ImportRun as _ImportRun  # noqa: E402
+from .viewsets import ImportRunViewSet as _ImportRunViewSet  # noqa: E402
+
+_hooks.register("register_admin_urls", _views_import.register_urls)
+_register_policy(_ImportRun, _ReadOnlyPolicy(_ImportRun))
+
+
+@_hooks.register("register_admin_viewset")
+def register_import_runs():
+    return _ImportRunViewSet("import_runs")
