@@ -78,6 +78,33 @@ ROLE_PERMISSIONS = {
     },
 }
 
+# Bulk import and export (casework.importing, casework.exporting): permissions declared on
+# casework.importrun with django-import-export's codenames, so "import" on "casework.referral"
+# grants "casework.import_referral". A social worker imports referrals of their own Comuni only.
+IMPORT_EXPORT_ACTIONS = {
+    SOCIAL_WORKER: {
+        "casework.referral": ("import", "export"),
+        "casework.beneficiary": ("export",),
+        "casework.budget": ("export",),
+        "casework.voucher": ("export",),
+    },
+    AGENCY_OPERATOR: {
+        "casework.referral": ("export",),
+        "casework.beneficiary": ("export",),
+        "casework.voucher": ("export",),
+    },
+    PROGRAMME_MANAGER: {
+        "casework.referral": ("import", "export"),
+        "casework.budget": ("import", "export"),
+        "casework.beneficiary": ("export",),
+        "casework.voucher": ("export",),
+        "casework.importrun": VIEW,
+    },
+}
+for _role, _extra in IMPORT_EXPORT_ACTIONS.items():
+    for _model, _actions in _extra.items():
+        ROLE_PERMISSIONS[_role][_model] = tuple(ROLE_PERMISSIONS[_role].get(_model, ())) + _actions
+
 # Every role works in the Wagtail admin.
 COMMON_PERMISSIONS = ("wagtailadmin.access_admin",)
 

@@ -4,6 +4,7 @@ The Python configuration lives in ``config/`` because a package called ``site`` 
 the standard library's ``site`` module; ``site/`` holds the site-wide templates and static files.
 """
 
+import datetime
 import os
 from pathlib import Path
 
@@ -54,6 +55,9 @@ INSTALLED_APPS = [
     "django_filters",
     "import_export",
     "django_q",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -70,9 +74,18 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Security (casework.middleware): OTP verification state, second factor enforced on the
+    # admin and documents, per-path Content-Security-Policy, no-store on personal data.
+    "django_otp.middleware.OTPMiddleware",
+    "casework.middleware.TwoFactorMiddleware",
+    "casework.middleware.PathCSPMiddleware",
+    "casework.middleware.NoStoreMiddleware",
+    "casework.middleware.ScopedSideDoorsMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    # Last, as django-axes asks: it turns a locked-out login into its lockout response.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -151,6 +164,59 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "wagtailadmin_login"
+# --- Account security (casework.accounts, SECURITY.md) -----------------------------------------
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Keyed on username + address: an office of one Comune behind one public address does not lock
+# out its colleagues when one of them mistypes a password.
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=int(os.environ.get("AXES_COOLOFF_MINUTES", "30")))
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "casework.accounts.lockout_response"
+AXES_VERBOSE = False
+# Two-factor authentication (TOTP, django-otp) for every account that reaches the admin.
+ZO_REQUIRE_2FA = env_bool("ZO_REQUIRE_2FA", True)
+OTP_TOTP_ISSUER = "ZeroOttanta"
+# Each failed code doubles the wait before the next attempt (1 s, 2 s, 4 s, ...).
+OTP_TOTP_THROTTLE_FACTOR = 1
+# Keyed hash of tax codes in pseudonymised exports (casework.privacy); separate from SECRET_KEY
+# so either can be rotated alone.
+PSEUDONYMISATION_KEY = os.environ.get("PSEUDONYMISATION_KEY", "")
+
+# --- Content-Security-Policy (django-csp 4; casework.middleware.PathCSPMiddleware) ------------
+# The public site: no inline script or style at all.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "frame-src": ["'self'"],
+        "frame-ancestors": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+    }
+}
+# The Wagtail admin still writes inline scripts and styles on some edit pages (and previews
+# pages in an iframe): inline allowed there, never 'unsafe-eval'.
+ZO_ADMIN_CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        **CONTENT_SECURITY_POLICY["DIRECTIVES"],
+        "script-src": ["'self'", "'unsafe-inline'"],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:", "blob:"],
+    }
+}
+ZO_ADMIN_PATH_PREFIXES = ("/admin/",)
+# Responses under these prefixes carry personal data: never stored by a browser or proxy, and
+# reached only after the second factor.
+ZO_PERSONAL_DATA_PATH_PREFIXES = ("/admin/", "/documents/")
 LOGIN_REDIRECT_URL = "wagtailadmin_home"
 
 # Social-services data: a session ends after 30 minutes without activity.
@@ -239,6 +305,11 @@ IMPORT_EXPORT_USE_TRANSACTIONS = True
 IMPORT_EXPORT_SKIP_ADMIN_LOG = True
 IMPORT_MAX_UPLOAD_SIZE = int(os.environ.get("IMPORT_MAX_UPLOAD_SIZE", 10 * 1024 * 1024))
 IMPORT_MAX_ROWS = int(os.environ.get("IMPORT_MAX_ROWS", 100_000))
+# Import and export need their own permissions ("casework.import_referral", ...; see
+# casework.roles), not just "add"/"view".
+IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "import"
+IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "export"
+IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = True
 
 # --- Programme rules ------------------------------------------------------------------------
 # Years after the last referral or pathway closed before a person is anonymised.

@@ -1,0 +1,250 @@
+"""Benchmark: importing referrals of new people, our path vs a plain csv + bulk_create baseline.
+
+Generates N valid referral rows (new people, the 18 Comuni in turn), then in the same run:
+
+* ours: ``casework.importing.import_file("referrals", ...)``, the code path of
+  ``manage.py import_referrals`` (sniffing, header matching, parsing, tax-code checks, scope,
+  existence queries, bulk writes, audit events, the ImportRun record);
+* baseline: ``csv.reader`` + ``bulk_create`` of the same people and referrals into the same
+  tables, with no checks at all, in batches of the same size.
+
+Prints seconds, the ratio, SQL queries and tracemalloc's peak for each, and our peak for a file
+five times smaller (memory must not grow with the file). Each run starts from empty tables and
+the bench deletes its rows at the end.
+
+    DJANGO_SETTINGS_MODULE=config.settings.dev VAR_DIR=/tmp/zo-bench \\
+        .venv/bin/python bench/import_referrals.py [--rows 50000]
+    # PostgreSQL: add DATABASE_URL=postgres://postgres@127.0.0.1:5432/zo_bench
+"""
+
+import argparse
+import csv
+import datetime
+import os
+import sys
+import tempfile
+import time
+import tracemalloc
+from contextlib import contextmanager
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.dev")
+os.environ.setdefault("SECRET_KEY", "bench-only")
+
+import django
+
+django.setup()
+
+from django.core.management import call_command  # noqa: E402
+from django.db import connection, transaction  # noqa: E402
+
+from casework.audit import AuditEvent  # noqa: E402
+from casework.importing import BATCH_SIZE, import_file  # noqa: E402
+from casework.models import Beneficiary, ImportRun, Referral  # noqa: E402
+from network.codice_fiscale import MONTHS, build_check  # noqa: E402
+from network.models import Comune  # noqa: E402
+
+HEADER = [
+    "protocollo",
+    "comune",
+    "data_segnalazione",
+    "codice_fiscale",
+    "cognome",
+    "nome",
+    "data_nascita",
+    "sesso",
+    "telefono",
+    "email",
+    "condizione",
+    "target",
+    "percorso_proposto",
+    "assistente_sociale",
+    "note",
+]
+LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+TARGETS = ("svantaggiato", "difficolta", "giovane")
+PATHWAYS = ("assistenziale", "tirocinio", "inserimento", "personalizzato")
+
+
+def tax_code(n, birth, sex):
+    part = "".join(LETTERS[(n // 26**i) % 26] for i in range(6))
+    day = birth.day + (40 if sex == "F" else 0)
+    return build_check(f"{part}{birth.year % 100:02d}{MONTHS[birth.month - 1]}{day:02d}E738")
+
+
+def write_file(path, rows, comuni):
+    with open(path, "w", encoding="utf-8-sig", newline="") as out:
+        writer = csv.writer(out, delimiter=";")
+        writer.writerow(HEADER)
+        for n in range(rows):
+            birth = datetime.date(1960 + n % 40, 1 + n % 12, 1 + n % 28)
+            sex = "MF"[n % 2]
+            comune = comuni[n % len(comuni)]
+            referred = datetime.date(2016, 7, 1) + datetime.timedelta(days=n % 300)
+            writer.writerow(
+                [
+                    f"BENCH-{n:06d}",
+                    comune,
+                    referred.strftime("%d/%m/%Y"),
+                    tax_code(n, birth, sex),
+                    f"Cognome{n}",
+                    f"Nome{n}",
+                    birth.strftime("%d/%m/%Y"),
+                    sex,
+                    f"030 {n:07d}",
+                    f"persona{n}@example.it",
+                    "disoccupato",
+                    TARGETS[n % 3],
+                    PATHWAYS[n % 4],
+                    "Assistente Sociale",
+                    "Segnalazione di prova",
+                ]
+            )
+
+
+@contextmanager
+def measured(label, results, *, memory=False):
+    """Seconds and queries; with ``memory``, tracemalloc's peak instead (tracing slows Python
+    down several times, so time and memory are measured in separate runs)."""
+    queries = 0
+
+    def count(execute, sql, params, many, context):
+        nonlocal queries
+        queries += 1
+        return execute(sql, params, many, context)
+
+    if memory:
+        tracemalloc.start()
+    started = time.perf_counter()
+    with connection.execute_wrapper(count):
+        yield
+    seconds = time.perf_counter() - started
+    entry = results.setdefault(label, {})
+    if memory:
+        entry["peak_mb"] = tracemalloc.get_traced_memory()[1] / 1024 / 1024
+        tracemalloc.stop()
+    else:
+        entry["seconds"] = seconds
+        entry["queries"] = queries
+
+
+def clean():
+    with transaction.atomic():
+        Referral.objects.filter(protocol__startswith="BENCH-").delete()
+        Beneficiary.objects.filter(last_name__startswith="Cognome").delete()
+        AuditEvent.objects.filter(detail__startswith="import").delete()
+        ImportRun.objects.filter(source="bench").delete()
+    if connection.vendor == "sqlite":
+        # Start every run from a checkpointed WAL, or the next run pays for the deletes.
+        with connection.cursor() as cursor:
+            cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    elif connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("VACUUM ANALYZE")
+
+
+def ours(path):
+    with open(path, "rb") as fileobj:
+        result = import_file("referrals", fileobj, filename=path.name, source="bench")
+    assert result.ok and result.created > 0, result.summary()
+    return result
+
+
+def baseline(path):
+    comuni = {c.name: c.pk for c in Comune.objects.all()}
+
+    def day(text):
+        return datetime.datetime.strptime(text, "%d/%m/%Y").date()
+
+    with open(path, encoding="utf-8-sig", newline="") as infile, transaction.atomic():
+        reader = csv.reader(infile, delimiter=";")
+        next(reader)
+        batch = []
+
+        def flush(batch):
+            people = [
+                Beneficiary(
+                    tax_code=r[3],
+                    last_name=r[4],
+                    first_name=r[5],
+                    birth_date=day(r[6]),
+                    sex=r[7],
+                    residence_comune_id=comuni[r[1]],
+                    phone=r[8],
+                    email=r[9],
+                    employment_condition=r[10],
+                    target_group=r[11],
+                )
+                for r in batch
+            ]
+            Beneficiary.objects.bulk_create(people)
+            Referral.objects.bulk_create(
+                Referral(
+                    protocol=r[0],
+                    comune_id=comuni[r[1]],
+                    beneficiary=person,
+                    referred_on=day(r[2]),
+                    intake_due_on=day(r[2]) + datetime.timedelta(days=15),
+                    proposed_pathway_type=r[12],
+                    social_worker_name=r[13],
+                    reason=r[14],
+                )
+                for r, person in zip(batch, people, strict=True)
+            )
+
+        for row in reader:
+            batch.append(row)
+            if len(batch) >= BATCH_SIZE:
+                flush(batch)
+                batch = []
+        if batch:
+            flush(batch)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rows", type=int, default=50_000)
+    parser.add_argument("--no-memory", action="store_true", help="skip the traced runs")
+    args = parser.parse_args()
+    call_command("migrate", verbosity=0)
+    comuni = list(Comune.objects.order_by("name").values_list("name", flat=True))
+    results = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        big = Path(tmp) / "referrals.csv"
+        small = Path(tmp) / "referrals-small.csv"
+        write_file(big, args.rows, comuni)
+        write_file(small, max(args.rows // 5, 1), comuni)
+        runs = [("baseline", baseline, big), ("ours", ours, big), ("ours_small", ours, small)]
+        # A warm-up, then the timed runs, then the traced runs for memory.
+        clean()
+        ours(small)
+        for memory in (False, True):
+            if memory and args.no_memory:
+                break
+            for label, function, path in runs:
+                clean()
+                with measured(label, results, memory=memory):
+                    function(path)
+        clean()
+    vendor = connection.vendor
+    base, mine, small_run = results["baseline"], results["ours"], results["ours_small"]
+    print(f"database: {vendor}, rows: {args.rows}, batch size: {BATCH_SIZE}")
+    print(
+        f"baseline csv + bulk_create: {base['seconds']:.2f} s, {base['queries']} queries, "
+        f"peak {base.get('peak_mb', 0):.1f} MB"
+    )
+    print(
+        f"ours (import_referrals path): {mine['seconds']:.2f} s, {mine['queries']} queries, "
+        f"peak {mine.get('peak_mb', 0):.1f} MB"
+    )
+    print(
+        f"ours on {max(args.rows // 5, 1)} rows: {small_run['seconds']:.2f} s, "
+        f"{small_run['queries']} queries, peak {small_run.get('peak_mb', 0):.1f} MB"
+    )
+    print(f"ratio ours / baseline: {mine['seconds'] / base['seconds']:.2f} (target <= 2)")
+    print(f"queries per 1000 rows: {mine['queries'] / args.rows * 1000:.1f}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,8 @@
+from django.utils.translation import gettext_lazy as _
+
+from ._import_command import ImportCommand
+
+
+class Command(ImportCommand):
+    help = _("Importa i budget dei Comuni per edizione da un file CSV o XLSX: tutto o niente.")
+    kind = "budgets"
