@@ -1003,13 +1003,15 @@ def place_at_position(pathway, *, position, user):
     from network.models import Position
     from network.selectors import seats_in_use
 
+    # Lock only the position and the pathway rows (PostgreSQL refuses FOR UPDATE on the
+    # nullable side of the outer join to the reserved Comune).
     position = (
-        Position.objects.select_for_update()
+        Position.objects.select_for_update(of=("self",))
         .select_related("host", "reserved_for_comune")
         .get(pk=position.pk)
     )
     pathway = (
-        Pathway.objects.select_for_update()
+        Pathway.objects.select_for_update(of=("self",))
         .select_related("referral__beneficiary")
         .get(pk=pathway.pk)
     )

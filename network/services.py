@@ -143,7 +143,9 @@ def _lock_organisation(organisation):
 
 
 def _lock_position(position):
-    return Position.objects.select_for_update().select_related("host").get(pk=position.pk)
+    return (
+        Position.objects.select_for_update(of=("self",)).select_related("host").get(pk=position.pk)
+    )
 
 
 def _require_reason(reason):

@@ -22,6 +22,20 @@ pytestmark = [
 STAFF_PASSWORD = "password-di-prova-e2e-123"
 
 
+@pytest.fixture(scope="module", autouse=True)
+def restore_migrated_data(django_db_setup, django_db_blocker):
+    """A transactional test ends by emptying the tables; put back what the migrations loaded
+    (Comuni, roles, the Wagtail root) so that a later run with --reuse-db still finds it."""
+    yield
+    from django.db import connections
+
+    with django_db_blocker.unblock():
+        for connection in connections.all():
+            content = getattr(connection, "_test_serialized_contents", None)
+            if content:
+                connection.creation.deserialize_db_from_string(content)
+
+
 @pytest.fixture
 def browser():
     sync_api = pytest.importorskip("playwright.sync_api")
