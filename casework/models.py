@@ -534,9 +534,35 @@ class InvoiceLine(models.Model):
         return self.description
 
 
+AUDIT_APPEND_ONLY = _("Il registro accessi non si modifica e non si cancella.")
+
+
+class AuditEventQuerySet(models.QuerySet):
+    """Append-only through the ORM: no bulk update or delete. Only the scheduled purge of rows
+    past the retention (``casework.privacy.purge_audit_events``) deletes, through
+    ``purge_older_than``; on PostgreSQL a trigger enforces the same (migration 0100)."""
+
+    def update(self, **kwargs):
+        raise PermissionError(AUDIT_APPEND_ONLY)
+
+    def delete(self):
+        raise PermissionError(AUDIT_APPEND_ONLY)
+
+    def purge_older_than(self, cutoff):
+        from django.db import connection, transaction
+
+        with transaction.atomic():
+            if connection.vendor == "postgresql":
+                with connection.cursor() as cursor:
+                    cursor.execute("SET LOCAL zeroottanta.audit_purge = 'on'")
+            return models.QuerySet.delete(self.model.objects.filter(at__lt=cutoff))
+
+
 class AuditEvent(models.Model):
     """Who opened, changed, exported or imported which person's data. Ids only, never contents;
     append-only (see ``casework.audit``)."""
+
+    objects = AuditEventQuerySet.as_manager()
 
     class Action(models.TextChoices):
         VIEW = "view", _("Consultazione")
@@ -565,6 +591,14 @@ class AuditEvent(models.Model):
 
     def __str__(self):
         return f"{self.at:%d/%m/%Y %H:%M} {self.get_action_display()} {self.model} {self.object_id}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise PermissionError(AUDIT_APPEND_ONLY)
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionError(AUDIT_APPEND_ONLY)
 
 
 # --- Bulk imports (casework.importing) ----------------------------------------------------------
