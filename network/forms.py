@@ -109,9 +109,7 @@ class RegistrationForm(forms.ModelForm):
         cleaned = super().clean()
         if "tax_code" in cleaned and cleaned.get("email"):
             try:
-                self.known_organisation = find_known_organisation(
-                    cleaned["tax_code"], cleaned["email"]
-                )
+                find_known_organisation(cleaned["tax_code"], cleaned["email"])
             except ValidationError as error:
                 self.add_error(None, error)
         return cleaned
@@ -216,6 +214,7 @@ class DirectoryFilterForm(forms.Form):
     """Filters of the public directory. Choices come in as plain lists (cached by the view), so
     validating the form costs no query."""
 
+    q = forms.CharField(label=_("Cerca per nome"), required=False, max_length=100)
     comune = forms.ChoiceField(label=_("Comune"), required=False)
     kind = forms.ChoiceField(label=_("Tipologia di ente"), required=False)
     pathway_type = forms.ChoiceField(label=_("Tipologia di percorso"), required=False)
@@ -231,8 +230,8 @@ class DirectoryFilterForm(forms.Form):
         self.is_valid()
         cleaned = getattr(self, "cleaned_data", {})
         return {
-            name: cleaned.get(name) or ""
-            for name in ("comune", "kind", "pathway_type")
+            name: (cleaned.get(name) or "").strip()
+            for name in ("q", "comune", "kind", "pathway_type")
             if name not in self.errors
         }
 

@@ -88,7 +88,7 @@ def public_positions():
     )
 
 
-def directory_organisations(*, comune=None, kind=None, pathway_type=None):
+def directory_organisations(*, comune=None, kind=None, pathway_type=None, q=None):
     """Approved organisations, each with ``public_positions`` (its open positions, restricted to
     ``pathway_type`` when given) prefetched: three queries for a page however large."""
     positions = (
@@ -103,6 +103,8 @@ def directory_organisations(*, comune=None, kind=None, pathway_type=None):
         organisations = organisations.filter(comune=comune)
     if kind:
         organisations = organisations.filter(kind=kind)
+    if q:
+        organisations = organisations.filter(name__icontains=q)
     if pathway_type:
         positions = positions.filter(pathway_types=pathway_type)
         organisations = organisations.filter(

@@ -29,7 +29,6 @@ MSG_TAX_CODE_OTHER_EMAIL = _(
     "l'ente si è registrato oppure contattare lo sportello."
 )
 MSG_NO_POSITIONS = _("Indicare almeno una posizione.")
-MSG_CANNOT_REOPEN = _("Si può riaprire solo una posizione chiusa di un ente approvato.")
 
 ORGANISATION_FIELDS = (
     "name",

@@ -1,6 +1,8 @@
 """Public views behind the network's Wagtail pages (routed by ``DirectoryPage`` and
 ``RegistrationPage``). Nothing here ever reads casework data."""
 
+import hashlib
+
 from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
@@ -54,6 +56,8 @@ def directory_view(page, request):
     cache_key = directory_cache.key(
         page.pk,
         page.per_page,
+        # Hashed: the free text could hold characters a cache backend refuses in a key.
+        hashlib.sha256(filters.get("q", "").lower().encode()).hexdigest()[:16],
         filters.get("comune", ""),
         filters.get("kind", ""),
         filters.get("pathway_type", ""),
@@ -62,6 +66,7 @@ def directory_view(page, request):
     results_html = cache.get(cache_key)
     if results_html is None:
         organisations = directory_organisations(
+            q=filters.get("q") or None,
             comune=filters.get("comune") or None,
             kind=filters.get("kind") or None,
             pathway_type=filters.get("pathway_type") or None,

@@ -157,3 +157,12 @@ def test_the_directory_is_in_the_menu(client, directory_page, registration_page)
     html = _html(client, "/")
     assert f'href="{directory_page.url}"' in html
     assert f'href="{registration_page.url}"' in html
+
+
+def test_search_by_name(client, directory_page):
+    f.PositionFactory(host=f.HostOrganisationFactory(name="Cooperativa Il Girasole"))
+    f.PositionFactory(host=f.HostOrganisationFactory(name="Associazione Alpini"))
+    html = _html(client, f"{directory_page.url}?q=girasole")
+    assert "Cooperativa Il Girasole" in html and "Associazione Alpini" not in html
+    html = _html(client, f"{directory_page.url}?q=" + "%E2%82%AC%20%3A%7B%7D" * 3)
+    assert directory_page.empty_text in html
