@@ -126,12 +126,18 @@ class RegistrationForm(forms.ModelForm):
             self._update_errors(error)
 
     def is_bot(self):
-        """True for the honeypot filled or a form sent back faster than a person could."""
-        data = self.data
-        if str(data.get(self.add_prefix("fax_number"), "")).strip():
+        """True when the honeypot is filled or the start token is missing or forged: no person
+        does either, whatever else the form holds."""
+        if str(self.data.get(self.add_prefix("fax_number"), "")).strip():
             return True
-        elapsed = seconds_since(data.get(self.add_prefix("started")))
-        return elapsed is None or elapsed < getattr(settings, "NETWORK_REGISTRATION_MIN_SECONDS", 4)
+        return seconds_since(self.data.get(self.add_prefix("started"))) is None
+
+    def sent_too_fast(self):
+        """Sent back faster than a person could fill it. Checked on forms that would be stored:
+        a person who presses "Invia" at once on an empty form should see what is missing."""
+        elapsed = seconds_since(self.data.get(self.add_prefix("started")))
+        minimum = getattr(settings, "NETWORK_REGISTRATION_MIN_SECONDS", 4)
+        return elapsed is None or elapsed < minimum
 
     def organisation_data(self):
         return {field: self.cleaned_data[field] for field in ORGANISATION_FIELDS}

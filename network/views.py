@@ -174,7 +174,7 @@ def registration_view(page, request):
                 # Bots get the same answer as people, and nothing is stored.
                 return redirect(page.thanks_url())
             if form.is_valid() and formset.is_valid():
-                if over_rate_limit(request):
+                if form.sent_too_fast() or over_rate_limit(request):
                     return redirect(page.thanks_url())
                 try:
                     register_submission(

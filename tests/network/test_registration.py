@@ -225,6 +225,15 @@ def test_bots_store_nothing_and_see_the_neutral_answer(client, registration_page
     assert not mail.outbox
 
 
+def test_a_person_pressing_send_at_once_on_an_empty_form_sees_what_is_missing(
+    client, registration_page, post
+):
+    data = {"started": started_seconds_ago(0), "fax_number": ""}
+    response = post(client, registration_page, data)
+    assert response.status_code == 200
+    assert "La richiesta non è stata inviata" in response.content.decode()
+
+
 def test_a_bot_with_invalid_data_gets_the_same_answer(client, registration_page, post):
     response = post(client, registration_page, form_data(fax_number="x", name="", email="x"))
     assert response.status_code == 302
