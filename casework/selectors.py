@@ -1,9 +1,9 @@
 """Read-side queries that several screens, exports and reports share."""
 
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import DecimalField, ExpressionWrapper, F, OuterRef, Q, Subquery, Sum, Value
-from django.db.models.functions import Coalesce
+from django.db.models import DecimalField, F, OuterRef, Q, Subquery, Sum, Value
+from django.db.models.functions import Coalesce, Round
 
 from .access import scope
 from .choices import COMMITTED_VOUCHER_STATUSES, VoucherStatus
@@ -26,7 +26,8 @@ def _voucher_sum(statuses):
         .annotate(total=Sum("gross"))
         .values("total")
     )
-    return Coalesce(Subquery(vouchers, output_field=MONEY_FIELD), ZERO)
+    # Rounded in SQL: SQLite sums decimals as floats (85391.4599999993 for 85391.46).
+    return Coalesce(Round(Subquery(vouchers), 2, output_field=MONEY_FIELD), ZERO)
 
 
 def budget_summary(user=None, *, edition=None, comune=None):
@@ -46,16 +47,18 @@ def budget_summary(user=None, *, edition=None, comune=None):
         committed=_voucher_sum(COMMITTED_VOUCHER_STATUSES),
         invoiced=_voucher_sum(INVOICED_VOUCHER_STATUSES),
         proposed=_voucher_sum((VoucherStatus.PROPOSED,)),
-        remaining=ExpressionWrapper(F("amount") - F("committed"), output_field=MONEY_FIELD),
+        remaining=Round(F("amount") - F("committed"), 2, output_field=MONEY_FIELD),
     ).order_by("edition__starts_on", "comune__name")
 
 
 def committed_total(budget):
     """Committed gross for one budget (used inside the approving transaction, after the lock)."""
-    return Voucher.objects.filter(
+    total = Voucher.objects.filter(
         Q(comune_id=budget.comune_id, edition_id=budget.edition_id),
         status__in=COMMITTED_VOUCHER_STATUSES,
     ).aggregate(total=Coalesce(Sum("gross"), ZERO))["total"]
+    # Back to exact cents: SQLite sums decimals as floats.
+    return Decimal(total).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
 
 
 # --- Money screens -------------------------------------------------------------------------------

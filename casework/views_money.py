@@ -5,6 +5,7 @@ Each calls ``services`` for every change and reads through ``selectors``, scoped
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
+from django.utils.timezone import localdate
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import FormView, TemplateView
@@ -23,7 +24,7 @@ from .invoice_check import invoice_check
 from .models import Edition, Pathway, TeamMeeting, Timesheet, TutoringSession, Voucher
 from .panels import TEAM_MEETING_AGENDA_HOOK  # noqa: F401  (registered by wagtail_hooks)
 from .scoping import guard_urlpatterns
-from .selectors import budget_overview, current_edition, pending_vouchers
+from .selectors import budget_overview, pending_vouchers
 from .views import ServiceActionView
 
 MONEY_LOG_ACTIONS = [
@@ -145,11 +146,16 @@ class BudgetOverviewView(WagtailAdminTemplateMixin, TemplateView):
         return super().dispatch(request, *args, **kwargs)
 
     def get_edition(self, editions):
+        """The one asked for, else the one running today, else the latest (from one query)."""
         wanted = self.request.GET.get("edition")
+        today = localdate()
+        running = None
         for edition in editions:
             if str(edition.pk) == wanted:
                 return edition
-        return current_edition()
+            if running is None and edition.starts_on <= today <= edition.ends_on:
+                running = edition
+        return running or editions[0]
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

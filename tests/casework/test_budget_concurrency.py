@@ -12,6 +12,7 @@ from django.db import connection
 from casework import models as cw
 from casework import services
 from casework.selectors import committed_total
+from network.models import Comune
 from tests import factories as f
 from tests.casework.money_fixtures import active_pathway, budget, seed_edition
 
@@ -19,7 +20,8 @@ THREADS = 20
 FITS = 10
 
 pytestmark = [
-    pytest.mark.django_db(transaction=True),
+    # serialized_rollback: the flush after the test would otherwise drop the migrated Comuni.
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
     pytest.mark.skipif(
         connection.vendor != "postgresql", reason="row locks need PostgreSQL (CI runs it there)"
     ),
@@ -28,8 +30,11 @@ pytestmark = [
 
 def test_twenty_concurrent_approvals_against_a_budget_for_ten():
     edition = seed_edition()
-    comune = f.comune("Lumezzane")
-    manager = f.programme_manager(username="pal.concorrenza")
+    # Created if missing: a transactional test's flush may have emptied the migrated tables.
+    comune, _ = Comune.objects.get_or_create(
+        istat_code="017096", defaults={"name": "Lumezzane", "cadastral_code": "E738"}
+    )
+    manager = f.UserFactory(username="pal.concorrenza", is_superuser=True)
     plan = budget(comune, edition, Decimal("244.00") * FITS)
     vouchers = [
         services.create_voucher(active_pathway(comune), kind="traineeship_activation", user=manager)
