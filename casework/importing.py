@@ -983,9 +983,12 @@ class BudgetImporter(BaseImporter):
             edition_ids = {row.values["edizione"].pk for row in valid}
             existing = {
                 (b.comune_id, b.edition_id): b
+                # Locked like a voucher approval locks its budget, so that an amount lowered here
+                # and a voucher approved meanwhile cannot together overspend.
                 for b in budget_summary()
                 .filter(comune_id__in=comune_ids, edition_id__in=edition_ids)
                 .select_related(None)
+                .select_for_update(of=("self",))
             }
         new, changed, outcomes = [], [], []
         for row in rows:
@@ -1011,7 +1014,10 @@ class BudgetImporter(BaseImporter):
             changes = []
             if budget.amount != values["importo"]:
                 if values["importo"] < budget.committed:
-                    row.error("importo", MSG_BELOW_COMMITTED % {"committed": format_euro(budget.committed)})
+                    row.error(
+                        "importo",
+                        MSG_BELOW_COMMITTED % {"committed": format_euro(budget.committed)},
+                    )
                     outcomes.append((row, label, None))
                     continue
                 budget.amount = values["importo"]

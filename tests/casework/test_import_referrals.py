@@ -300,3 +300,22 @@ def test_parse_date_accepts_what_offices_write(text, expected):
 def test_parse_date_refuses_impossible_dates(text):
     with pytest.raises(ValueError, match="non è una data valida"):
         importing.parse_date(text)
+
+
+@pytest.mark.django_db
+def test_import_export_entry_point_uses_the_same_checks_and_bulk_path():
+    import tablib
+
+    from casework.resources import ReferralResource
+
+    dataset = tablib.Dataset(headers=HEADER.split(";"))
+    dataset.append(row("P-1", CF1).split(";"))
+    dataset.append(row("P-2", CF2, comune="Atlantide").split(";"))
+
+    result = ReferralResource().import_data(dataset)
+
+    assert (result.created, result.errors, result.written) == (1, 1, False)
+    dataset.pop()
+    result = ReferralResource().import_data(dataset)
+    assert (result.created, result.written) == (1, True)
+    assert Referral.objects.get().intake_due_on == datetime.date(2016, 9, 16)
