@@ -1,0 +1,61 @@
+"""Permission policies that add the per-Comune scope to Wagtail's instance-level checks.
+
+``ScopedViewSetMixin`` guards our own URLs; Wagtail itself also asks the registered policy about
+single records in places we do not route: the usage screen of a host organisation or an edition
+(which lists the records pointing to it *by name*), the edit links of the site history, bulk
+actions, the admin URL finder. With this policy those places see another Comune's record as
+private: no link, no label.
+"""
+
+from wagtail.permission_policies import ModelPermissionPolicy
+
+from .access import can_see_comune, visible_comune_ids
+from .scoping import scope_for_model, scope_paths
+
+
+def comune_id_of(instance, path):
+    """Follow ``path`` (``"pathway__comune"``) to the Comune id, reading ``*_id`` at the end so
+    that a loaded instance costs no query for a one-step path."""
+    if path == "pk":
+        return instance.pk
+    *steps, last = path.split("__")
+    obj = instance
+    for step in steps:
+        obj = getattr(obj, step, None)
+        if obj is None:
+            return None
+    return getattr(obj, f"{last}_id", None)
+
+
+class ScopedPermissionPolicy(ModelPermissionPolicy):
+    def in_scope(self, user, instance):
+        if visible_comune_ids(user) is None:
+            return True
+        path = scope_paths().get(self.model)
+        if path is None:
+            return True
+        if instance.pk is None:
+            return True  # an object being created: its form's choices are scoped
+        comune_id = comune_id_of(instance, path)
+        return comune_id is not None and can_see_comune(user, comune_id)
+
+    def user_has_permission_for_instance(self, user, action, instance):
+        return self.in_scope(user, instance) and super().user_has_permission_for_instance(
+            user, action, instance
+        )
+
+    def user_has_any_permission_for_instance(self, user, actions, instance):
+        return self.in_scope(user, instance) and super().user_has_any_permission_for_instance(
+            user, actions, instance
+        )
+
+    def instances_user_has_any_permission_for(self, user, actions):
+        return scope_for_model(super().instances_user_has_any_permission_for(user, actions), user)
+
+
+def register_scoped_policies(register):
+    """Register the scoped policy for every casework model with personal data (the Comune's own
+    policy belongs to ``network``)."""
+    for model in scope_paths():
+        if model._meta.app_label == "casework":
+            register(model, ScopedPermissionPolicy(model))
