@@ -175,6 +175,7 @@ class BeneficiaryViewSet(ImportExportViewSetMixin, ScopedViewSetMixin, SnippetVi
     export_kind = "people"
     icon = "user"
     menu_label = _("Persone")
+    copy_view_enabled = False  # a copy would duplicate a person's case record
     menu_order = 10
     list_display = ["__str__", "tax_code", "birth_date", "residence_comune", "target_group"]
     list_export = [
@@ -232,6 +233,7 @@ class ReferralViewSet(ImportExportViewSetMixin, ScopedViewSetMixin, SnippetViewS
     import_kind = export_kind = "referrals"
     icon = "mail"
     menu_label = _("Segnalazioni")
+    copy_view_enabled = False  # a copy would duplicate a person's case record
     menu_order = 20
     index_view_class = ReferralIndexView
     add_view_class = None  # replaced by the new-referral screen (see ``add_view``)
@@ -279,8 +281,9 @@ class ReferralViewSet(ImportExportViewSetMixin, ScopedViewSetMixin, SnippetViewS
     ]
     edit_handler = ObjectList(
         [
-            FieldRowPanel([FieldPanel("comune"), FieldPanel("protocol")]),
-            FieldPanel("beneficiary"),
+            # Comune and person are fixed at creation: the pathway copies the Comune, and moving
+            # a referral to another person would rewrite someone's history.
+            FieldPanel("protocol"),
             FieldRowPanel([FieldPanel("referred_on"), FieldPanel("social_worker_name")]),
             FieldPanel("proposed_pathway_type"),
             FieldPanel("reason"),
@@ -324,6 +327,7 @@ class PathwayViewSet(ScopedViewSetMixin, SnippetViewSet):
     model = Pathway
     icon = "tasks"
     menu_label = _("Percorsi")
+    copy_view_enabled = False  # a copy would duplicate a person's case record
     menu_order = 30
     index_view_class = PathwayIndexView
     list_display = [

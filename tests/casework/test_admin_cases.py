@@ -417,6 +417,7 @@ def test_team_meeting_screen_proposes_agenda_with_hook_sections(
     client, programme_manager, comune_a
 ):
     waiting = f.ReferralFactory(beneficiary__residence_comune=comune_a, referred_on=D(2016, 9, 1))
+    closed = f.ReferralFactory(beneficiary__residence_comune=comune_a, status="closed")
 
     def vouchers_section(request, meeting):
         return {
@@ -431,3 +432,5 @@ def test_team_meeting_screen_proposes_agenda_with_hook_sections(
     assert "Ordine del giorno proposto" in body
     assert str(waiting.beneficiary) in body
     assert "Voucher da decidere" in body
+    # The "cases discussed" choices are the open cases, not every referral ever made.
+    assert str(closed.beneficiary) not in body
