@@ -3,15 +3,11 @@ and its position in the admin, and the position appears in the public directory.
 
 Drives Debian's /usr/bin/chromium through Playwright (never a downloaded browser)."""
 
-import os
 from pathlib import Path
 
 import pytest
 
 CHROMIUM = Path("/usr/bin/chromium")
-# Playwright's sync API runs an event loop in this thread; Django's ORM calls from the test
-# body are still synchronous and safe.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 pytestmark = [
     pytest.mark.e2e,
@@ -37,7 +33,11 @@ def restore_migrated_data(django_db_setup, django_db_blocker):
 
 
 @pytest.fixture
-def browser():
+def browser(monkeypatch):
+    # Playwright's sync API runs an event loop in this thread; the test body's ORM calls are
+    # still synchronous and safe. Set for this test only: a leaked variable would reach the
+    # subprocesses of other tests (``check --deploy`` warns about it).
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     sync_api = pytest.importorskip("playwright.sync_api")
     with sync_api.sync_playwright() as playwright:
         browser = playwright.chromium.launch(
