@@ -171,6 +171,9 @@ class PositionForm(forms.ModelForm):
         _required(self.fields["title"])
         self.fields["reserved_for_comune"].queryset = Comune.objects.order_by("name")
         self.fields["reserved_for_comune"].empty_label = _("Nessuna riserva")
+        # Italians write "17,5": accept the decimal comma.
+        self.fields["hours_per_week"].localize = True
+        self.fields["hours_per_week"].widget.is_localized = True
         self.fields["hours_per_week"].validators.append(MaxValueValidator(48, MSG_HOURS))
         self.fields["seats"].validators.append(MaxValueValidator(20, MSG_SEATS))
         self.fields["seats"].error_messages["min_value"] = _("Indicare almeno un posto.")

@@ -309,3 +309,15 @@ def test_behind_a_proxy_the_rate_limit_counts_the_forwarded_address(
         )
     # Two visitors (1.1.1.1 and 2.2.2.2) behind one proxy; the forged left entry is ignored.
     assert HostOrganisation.objects.count() == 2
+
+
+def test_hours_accept_the_decimal_comma(client, registration_page, post):
+    post(client, registration_page, form_data(**{"positions-0-hours_per_week": "17,5"}))
+    assert str(Position.objects.get().hours_per_week) == "17.5"
+
+
+def test_editors_change_the_confirmation_text(client, registration_page):
+    registration_page.thanks_title = "Grazie per la disponibilità"
+    registration_page.save_revision().publish()
+    html = client.get(registration_page.thanks_url()).content.decode()
+    assert "<h1>Grazie per la disponibilità</h1>" in html
