@@ -214,3 +214,7 @@ def load_cases(context):
 
 
 STEPS.append((40, "Casi: persone, segnalazioni e percorsi", load_cases))
+
+from .demo_money import load_money  # noqa: E402  (money demo, after the cases)
+
+STEPS.append((50, "Budget, tariffe e voucher", load_money))

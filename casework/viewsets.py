@@ -2,7 +2,8 @@
 
 import django_filters
 from django import forms
-from django.db.models import Count, Q
+from django.db import connection
+from django.db.models import BooleanField, Count, F, Func, Q
 from django.template.loader import render_to_string
 from django.urls import path, reverse_lazy
 from django.utils.translation import gettext_lazy as _
@@ -141,9 +142,32 @@ class PathwayFilterSet(WagtailFilterSet):
         return filter_pathways_by_deadline(queryset, value)
 
 
+class _EqualsAny(Func):
+    """``column = ANY(ARRAY(subquery))``: PostgreSQL runs the subquery once and probes the
+    column's index with its ids, a condition it can OR with the trigram index of another column
+    (an ``IN (subquery)`` OR'ed with another condition makes it scan the whole table)."""
+
+    arg_joiner = " = ANY("
+    template = "(%(expressions)s))"
+    output_field = BooleanField()
+
+
+def people_matching(path, word):
+    """Rows whose person (at ``path``) has ``word`` in their surname or tax code. The people are
+    found through the trigram indexes of their own table, never by an OR across a join."""
+    people = Beneficiary.objects.filter(
+        Q(last_name__icontains=word) | Q(tax_code__icontains=word)
+    ).values("pk")
+    if connection.vendor == "postgresql":
+        from django.contrib.postgres.expressions import ArraySubquery
+
+        return Q(_EqualsAny(F(f"{path}_id"), ArraySubquery(people)))
+    return Q(**{f"{path}__in": people})
+
+
 class PersonSearchIndexView(SnippetIndexView):
-    """Searches a person's surname or tax code through a subquery on the people table (served by
-    the trigram indexes on PostgreSQL) instead of an OR across a join, which no index serves."""
+    """Searches a person's surname or tax code (and the record's own fields) with conditions each
+    served by an index, so a search does not scan the whole table on PostgreSQL."""
 
     person_path = "beneficiary"
     own_search_fields = ()
@@ -152,10 +176,7 @@ class PersonSearchIndexView(SnippetIndexView):
         if not self.is_searching:
             return queryset
         for word in self.search_query.split()[:5]:
-            people = Beneficiary.objects.filter(
-                Q(last_name__icontains=word) | Q(tax_code__icontains=word)
-            ).values("pk")
-            match = Q(**{f"{self.person_path}__in": people})
+            match = people_matching(self.person_path, word)
             for field in self.own_search_fields:
                 match |= Q(**{f"{field}__icontains": word})
             queryset = queryset.filter(match)
@@ -661,6 +682,7 @@ class InvoiceAdminForm(_ScopedAdminForm):
         if formset is None or comune is None or edition is None:
             return cleaned
         invoice = _Invoice(comune=comune, edition=edition)
+        formset.is_valid()  # the lines are cleaned after the invoice itself, so clean them now
         for form in formset.forms:
             data = getattr(form, "cleaned_data", None) or {}
             if not data or data.get("DELETE") or data.get("net") is None:

@@ -8,6 +8,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils.html import escape
 
 from casework import models as cw
 from casework import services
@@ -392,3 +393,81 @@ def test_pathway_list_offers_money_actions(client, edition, comune_a, agency_ope
     html = response.content.decode()
     assert f"?pathway={pathway.pk}" in html
     assert reverse("casework_record_tutoring", args=[pathway.pk]) in html
+
+
+def test_every_money_screen_opens_for_the_programme_manager(
+    client, edition, comune_a, programme_manager
+):
+    pal = programme_manager
+    budget(comune_a, edition, "5000.00")
+    voucher = _approved(comune_a, pal)
+    invoice = services.record_invoice(
+        comune=comune_a,
+        edition=edition,
+        number="FT-1",
+        issued_on=datetime.date(2016, 12, 31),
+        period_start=datetime.date(2016, 10, 1),
+        period_end=datetime.date(2016, 12, 31),
+        lines=[{"voucher": voucher, "net": "200.00", "vat": "44.00", "gross": "244.00"}],
+        user=pal,
+    )
+    client.force_login(pal)
+    names = [
+        ("wagtailsnippets_casework_voucher:list", []),
+        ("wagtailsnippets_casework_voucher:edit", [voucher.pk]),
+        ("wagtailsnippets_casework_voucher:history", [voucher.pk]),
+        ("wagtailsnippets_casework_invoice:list", []),
+        ("wagtailsnippets_casework_invoice:add", []),
+        ("wagtailsnippets_casework_invoice:edit", [invoice.pk]),
+        ("wagtailsnippets_casework_budget:list", []),
+        ("wagtailsnippets_casework_budget:edit", [cw.Budget.objects.get().pk]),
+        ("wagtailsnippets_casework_tariff:list", []),
+        ("wagtailsnippets_casework_edition:list", []),
+        (INVOICE_CHECK, []),
+    ]
+    for name, args in names:
+        assert client.get(reverse(name, args=args)).status_code == 200, name
+    history = client.get(reverse("wagtailsnippets_casework_voucher:history", args=[voucher.pk]))
+    assert "Voucher approvato" in history.content.decode()
+    menu = client.get(reverse("wagtailadmin_home")).content.decode()
+    assert "Situazione budget" in menu and "Controllo fatture" in menu
+
+
+def test_invoice_form_refuses_a_voucher_of_another_comune(
+    client, edition, comune_a, comune_b, programme_manager
+):
+    pal = programme_manager
+    budget(comune_b, edition, "5000.00")
+    other = _approved(comune_b, pal)
+    client.force_login(pal)
+    data = {
+        "number": "FT-9",
+        "issued_on": "2016-12-31",
+        "comune": comune_a.pk,
+        "edition": edition.pk,
+        "period_start": "2016-10-01",
+        "period_end": "2016-12-31",
+        "lines-TOTAL_FORMS": "1",
+        "lines-INITIAL_FORMS": "0",
+        "lines-MIN_NUM_FORMS": "0",
+        "lines-MAX_NUM_FORMS": "1000",
+        "lines-0-description": "Attivazione",
+        "lines-0-voucher": other.pk,
+        "lines-0-quantity": "1",
+        "lines-0-net": "200.00",
+        "lines-0-vat": "44.00",
+        "lines-0-gross": "244.00",
+        "lines-0-ORDER": "1",
+        "lines-0-DELETE": "",
+    }
+    response = client.post(reverse("wagtailsnippets_casework_invoice:add"), data)
+    assert response.status_code == 200
+    assert escape(str(services.MSG_LINE_OTHER_COMUNE)) in response.content.decode()
+    assert not cw.Invoice.objects.exists()
+    data["lines-0-voucher"] = ""
+    data["comune"] = comune_b.pk
+    data["lines-0-voucher"] = other.pk
+    response = client.post(reverse("wagtailsnippets_casework_invoice:add"), data)
+    assert response.status_code == 302
+    other.refresh_from_db()
+    assert other.status == "invoiced"
