@@ -8,13 +8,14 @@ from django.core.exceptions import PermissionDenied
 from wagtail.models import Collection
 
 from casework.access import can_see_comune, is_social_worker, sees_all_comuni, visible_comune_ids
+from casework.audit import Action, record_event
 
 from .collections import ROOT_NAME, owner_of
 from .models import ReportCollection
 
 
-def user_may_open(user, collection):
-    is_report, comune_id = owner_of(collection)
+def user_may_open(user, collection, owner=None):
+    is_report, comune_id = owner or owner_of(collection)
     if not is_report:
         return True
     if not user.is_authenticated or not user.is_active:
@@ -26,8 +27,20 @@ def user_may_open(user, collection):
 
 def check_report_document(document, request):
     """``before_serve_document``: for a report, anonymous users go to the login page and anyone
-    outside the collection's Comune gets 403. Other documents keep Wagtail's own rules."""
-    if user_may_open(request.user, document.collection):
+    outside the collection's Comune gets 403; a report opened is an export in the audit trail.
+    Other documents keep Wagtail's own rules."""
+    owner = owner_of(document.collection)
+    is_report, comune_id = owner
+    if user_may_open(request.user, document.collection, owner):
+        if is_report:
+            record_event(
+                request.user,
+                Action.EXPORT,
+                model="wagtaildocs.document",
+                object_id=document.pk,
+                comune_id=comune_id,
+                detail=f"Report {document.filename}",
+            )
         return None
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())

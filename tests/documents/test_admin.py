@@ -65,6 +65,15 @@ def test_served_through_django_not_the_media_folder(client, reports, programme_m
     response = client.get(document.url)
     assert response["Content-Type"] == "application/pdf"
     assert b"".join(response.streaming_content).startswith(b"%PDF")
+    from casework.models import AuditEvent
+
+    event = AuditEvent.objects.get(model="wagtaildocs.document")
+    assert (event.user, event.action, event.object_id, event.comune_id) == (
+        programme_manager,
+        "export",
+        str(document.pk),
+        reports["a"].comune_id,
+    )
 
 
 def test_anonymous_goes_to_login_and_a_user_without_role_is_refused(client, reports):
