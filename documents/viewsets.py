@@ -197,6 +197,7 @@ class ReportRunViewSet(ScopedViewSetMixin, SnippetViewSet):
         "created_at",
     ]
     list_filter = ["kind", "status", "comune"]
+    search_fields = ["comune__name", "schedule_name", "error"]
     list_per_page = 25
     ordering = ["-created_at", "-id"]
     edit_handler = ObjectList(

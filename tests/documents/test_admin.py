@@ -133,6 +133,10 @@ def test_runs_listing_is_scoped_per_comune(client, reports, social_worker_a):
     assert reports["a"].document.url in body
     assert reports["b"].document.url not in body
     assert reports["programme"].document.url not in body
+    found = client.get(reverse(f"{URL}:list"), {"q": "Sarezzo"}).content.decode()
+    assert reports["b"].document.url not in found  # search stays in scope
+    found = client.get(reverse(f"{URL}:list"), {"q": "Lumezzane"}).content.decode()
+    assert reports["a"].document.url in found
     assert client.get(reverse(f"{URL}:inspect", args=[reports["b"].pk])).status_code == 404
     assert client.get(reverse(f"{URL}:status", args=[reports["b"].pk])).status_code == 404
     assert client.get(reverse(f"{URL}:inspect", args=[reports["a"].pk])).status_code == 200
