@@ -434,3 +434,14 @@ def test_team_meeting_screen_proposes_agenda_with_hook_sections(
     assert "Voucher da decidere" in body
     # The "cases discussed" choices are the open cases, not every referral ever made.
     assert str(closed.beneficiary) not in body
+
+
+def test_new_referral_lookup_shows_existing_person(client, social_worker_a, comune_a, comune_b):
+    own = f.BeneficiaryFactory(residence_comune=comune_a)
+    other = f.BeneficiaryFactory(residence_comune=comune_b)
+    client.force_login(social_worker_a)
+    body = client.get(url("referral", "add") + f"?tax_code={own.tax_code}").content.decode()
+    assert "Persona già registrata" in body and str(own) in body
+    # Another Comune's resident is not revealed by the lookup.
+    body = client.get(url("referral", "add") + f"?tax_code={other.tax_code}").content.decode()
+    assert str(other) not in body and "Persona già registrata" not in body
