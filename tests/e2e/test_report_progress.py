@@ -1,0 +1,89 @@
+"""The programme manager asks for a report with "Genera ora"; the run's page shows it queued and,
+when a worker finishes it, reloads by itself and offers the PDF and the XLSX.
+
+The queue is real (ORM broker, no sync mode); the test plays the worker by running the task."""
+
+import datetime
+from pathlib import Path
+
+import pytest
+
+CHROMIUM = Path("/usr/bin/chromium")
+PASSWORD = "password-di-prova-e2e-123"
+
+pytestmark = [
+    pytest.mark.e2e,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.skipif(not CHROMIUM.exists(), reason="/usr/bin/chromium is not installed"),
+]
+
+
+@pytest.fixture(scope="module", autouse=True)
+def restore_migrated_data(django_db_setup, django_db_blocker):
+    """A transactional test empties the tables; put back what the migrations loaded."""
+    yield
+    from django.db import connections
+
+    with django_db_blocker.unblock():
+        for connection in connections.all():
+            content = getattr(connection, "_test_serialized_contents", None)
+            if content:
+                connection.creation.deserialize_db_from_string(content)
+
+
+@pytest.fixture
+def browser(monkeypatch):
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=str(CHROMIUM),
+            headless=True,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+        )
+        yield browser
+        browser.close()
+
+
+def test_genera_ora_then_the_page_follows_the_run(browser, live_server, settings, monkeypatch):
+    from django_q.conf import Conf
+    from django_q.models import OrmQ
+
+    from documents import services
+    from documents.models import ReportRun, RunStatus
+    from tests import factories as f
+
+    # django-q2 reads its settings once, at import: switch its own flag to a real queue.
+    monkeypatch.setattr(Conf, "SYNC", False)
+    settings.Q_CLUSTER = {**settings.Q_CLUSTER, "sync": False}
+    manager = f.programme_manager(username="pal.e2e")
+    manager.set_password(PASSWORD)
+    manager.save()
+
+    page = browser.new_page(locale="it-IT")
+    page.goto(live_server.url + "/admin/login/")
+    page.locator("input[name=username]").fill(manager.username)
+    page.locator("input[name=password]").fill(PASSWORD)
+    page.locator("button[type=submit]").click()
+    page.wait_for_url("**/admin/")
+
+    page.goto(live_server.url + "/admin/snippets/documents/reportrun/add/")
+    page.select_option("select[name=kind]", "budget")
+    page.locator("input[name=period_start]").fill("2017-01-01")
+    page.locator("input[name=period_end]").fill("2017-03-31")
+    page.get_by_role("button", name="Genera ora").click()
+    page.wait_for_url("**/inspect/**")
+    status = page.locator("[data-report-status-label]")
+    assert status.inner_text().strip().lower() == "in coda"
+
+    run = ReportRun.objects.get()
+    assert run.status == RunStatus.QUEUED
+    assert OrmQ.objects.count() == 1  # waiting for a qcluster worker
+    assert run.period_end == datetime.date(2017, 3, 31)
+
+    services.run_report(run.pk)  # what the worker does with the queued task
+    page.get_by_role("heading", name="Documenti").wait_for(timeout=15000)
+    assert status.inner_text().strip().lower() == "completato"
+    pdf_link = page.get_by_role("link", name="(PDF)")
+    assert pdf_link.get_attribute("href").startswith("/documents/")
+    page.close()
