@@ -3,7 +3,16 @@
 import django_filters
 from django import forms
 from django.db import connection
-from django.db.models import BooleanField, Count, F, Func, Q
+from django.db.models import (
+    BooleanField,
+    Count,
+    DateField,
+    ExpressionWrapper,
+    F,
+    Func,
+    Q,
+    Value,
+)
 from django.template.loader import render_to_string
 from django.urls import path, reverse_lazy
 from django.utils.translation import gettext_lazy as _
@@ -155,9 +164,11 @@ class _EqualsAny(Func):
 def people_matching(path, word):
     """Rows whose person (at ``path``) has ``word`` in their surname or tax code. The people are
     found through the trigram indexes of their own table, never by an OR across a join."""
-    people = Beneficiary.objects.filter(
-        Q(last_name__icontains=word) | Q(tax_code__icontains=word)
-    ).values("pk")
+    people = (
+        Beneficiary.objects.filter(Q(last_name__icontains=word) | Q(tax_code__icontains=word))
+        .order_by()
+        .values("pk")
+    )
     if connection.vendor == "postgresql":
         from django.contrib.postgres.expressions import ArraySubquery
 
@@ -180,11 +191,26 @@ class PersonSearchIndexView(SnippetIndexView):
             for field in self.own_search_fields:
                 match |= Q(**{f"{field}__icontains": word})
             queryset = queryset.filter(match)
+        if self.search_ordering and not self.is_explicitly_ordered:
+            queryset = queryset.order_by(*self.search_ordering())
         return queryset
+
+    search_ordering = None
 
 
 class ReferralIndexView(PersonSearchIndexView):
     own_search_fields = ("protocol",)
+
+    def search_ordering(self):
+        if connection.vendor != "postgresql":
+            return ("-referred_on", "-id")
+        # Same order, written so that PostgreSQL cannot walk the list-order index filtering row
+        # by row until twenty match (it would read most of the table for a rare surname): it
+        # takes the matches from the trigram indexes and sorts those few.
+        return (
+            ExpressionWrapper(F("referred_on") + Value(0), output_field=DateField()).desc(),
+            F("id").desc(),
+        )
 
 
 class PathwayIndexView(PersonSearchIndexView):
