@@ -73,6 +73,11 @@ MSG_NOT_A_TABLE = gettext_lazy(
     "Il file non è un CSV o un XLSX leggibile. Salvarlo dal foglio di calcolo come "
     "«CSV (separato da punto e virgola)» o come «Cartella di lavoro di Excel (.xlsx)»."
 )
+MSG_NOT_A_TABLE_EXPECTED = gettext_lazy(
+    "Il file non è un CSV o un XLSX leggibile. Salvarlo dal foglio di calcolo come "
+    "«CSV (separato da punto e virgola)» o come «Cartella di lavoro di Excel (.xlsx)», con "
+    "nella prima riga le colonne: %(expected)s."
+)
 MSG_NO_HEADER = gettext_lazy(
     "Non trovo l'intestazione delle colonne. La prima riga deve contenere i nomi delle colonne: "
     "%(expected)s."
@@ -605,6 +610,10 @@ class BaseImporter:
                 else:
                     self.result.written = True
         except FileRefused as refusal:
+            if getattr(refusal, "code", None) == "not_a_table":
+                refusal = FileRefused(
+                    MSG_NOT_A_TABLE_EXPECTED % {"expected": expected_columns(self.columns)}
+                )
             self.result.refused = refusal.messages[0]
         finally:
             if table is not None:

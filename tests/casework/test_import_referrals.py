@@ -264,6 +264,9 @@ def test_files_refused_as_a_whole_say_what_was_expected(tmp_path, settings):
     pdf.write_bytes(b"%PDF-1.4\x00\x01binary")
     code, out = run(pdf)
     assert out[0].startswith("File rifiutato: Il file non è un CSV o un XLSX")
+    assert out[0].endswith(
+        "le colonne: " + ", ".join(importing.ReferralImporter.template_headers()) + "."
+    )
 
     code, out = run(write(tmp_path, ["", "qualcosa che non è un'intestazione"], name="x.csv"))
     assert out[0].startswith("File rifiutato: Non trovo l'intestazione delle colonne")
