@@ -18,7 +18,7 @@ from wagtail.snippets.views.snippets import CreateView, IndexView, InspectView, 
 from casework.scoping import ScopedAdminForm, ScopedViewSetMixin
 
 from . import services
-from .models import ReportRun
+from .models import ReportKind, ReportRun
 from .periods import previous_quarter
 
 MESSAGE_QUEUED = _("Report messo in coda: la pagina si aggiorna da sola fino al termine.")
@@ -42,6 +42,7 @@ class ReportRunForm(ScopedAdminForm):
             start, end = previous_quarter(_today())
             self.initial.setdefault("period_start", start)
             self.initial.setdefault("period_end", end)
+            self.initial.setdefault("kind", ReportKind.QUARTERLY)
         if "comune" in self.fields:
             self.fields["comune"].empty_label = _("Intero programma")
 
@@ -204,7 +205,8 @@ class ReportRunViewSet(ScopedViewSetMixin, SnippetViewSet):
         [
             FieldPanel("kind"),
             FieldRowPanel([FieldPanel("period_start"), FieldPanel("period_end")]),
-            FieldPanel("comune"),
+            # 18 Comuni: a plain list, whose empty choice reads "Intero programma".
+            FieldPanel("comune", widget=forms.Select),
         ],
         base_form_class=ReportRunForm,
     )
