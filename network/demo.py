@@ -4,7 +4,7 @@ positions by organisation and title, pages by slug."""
 
 import datetime
 
-from wagtail.models import Page
+from wagtail.models import Page, Site
 
 from .choices import Complexity, OrganisationKind, OrganisationStatus, PositionStatus
 from .models import (
@@ -259,11 +259,12 @@ def _slugify_email(name):
 
 def build_pages():
     """The directory and the registration page under the home page, shown in menus."""
-    from home.models import HomePage
-
-    home = HomePage.objects.first()
-    if home is None:
+    # The site's root is the home page (built by the "Pagine pubbliche" step, order 10); found
+    # through the Site so that network does not import home.
+    site = Site.objects.filter(is_default_site=True).select_related("root_page").first()
+    if site is None or site.root_page.depth < 2:
         return 0
+    home = site.root_page
     created = 0
     if not Page.objects.filter(slug=DIRECTORY_SLUG).child_of(home).exists():
         home.add_child(
