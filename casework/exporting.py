@@ -4,8 +4,8 @@ A cell that begins with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return i
 and LibreOffice as a formula (``=HYPERLINK(...)`` in a surname is enough to exfiltrate data), so
 every string cell that begins with one of them is written with a leading apostrophe, which the
 spreadsheet shows as text. Numbers and dates stay typed. This applies to both export paths:
-django-import-export's resources (``export_response``) and Wagtail's list export
-(``SafeSpreadsheetExportMixin``, applied by ``ImportExportViewSetMixin``).
+django-import-export's resources (``export_response``) and Wagtail's list export of every
+listing (``protect_wagtail_list_exports``).
 
 CSV for Italian Excel: ``;`` as separator (the comma is the decimal separator there), UTF-8
 with a BOM (without it Excel reads the file as Windows-1252 and garbles accented letters),
@@ -146,18 +146,58 @@ def template_response(headers, fmt, filename):
 # --- Wagtail's list export -----------------------------------------------------------------------
 
 
+def _safe_preprocess_field_value(original):
+    def preprocess_field_value(self, field, value, export_format):
+        value = original(self, field, value, export_format)
+        if export_format == self.FORMAT_CSV:
+            return csv_text(value)
+        return neutralise(value) if isinstance(value, str) else value
+
+    return preprocess_field_value
+
+
+def _italian_stream_csv(self, queryset):
+    writer = csv.DictWriter(_Echo(), fieldnames=self.list_export, delimiter=CSV_DELIMITER)
+    headings = {field: self.get_heading(queryset, field) for field in self.list_export}
+    yield (BOM + writer.writerow(headings)).encode("utf-8")
+    for item in queryset:
+        yield self.write_csv_row(writer, self.to_row_dict(item)).encode("utf-8")
+
+
+def _italian_csv_response(self, queryset):
+    response = StreamingHttpResponse(
+        self.stream_csv(queryset), content_type="text/csv; charset=utf-8"
+    )
+    response["Content-Disposition"] = f'attachment; filename="{self.get_filename()}.csv"'
+    return response
+
+
+def protect_wagtail_list_exports():
+    """Make every Wagtail list export of the project (casework's, and network's, whose
+    organisation names come from a public form) neutralise formula cells and write the Italian
+    CSV. Wagtail offers no hook for this, so its mixin is extended once at start-up (from
+    ``casework.wagtail_hooks``); network cannot import casework, so a mixin would not reach it."""
+    if getattr(SpreadsheetExportMixin, "_zo_protected", False):
+        return
+    SpreadsheetExportMixin.preprocess_field_value = _safe_preprocess_field_value(
+        SpreadsheetExportMixin.preprocess_field_value
+    )
+    SpreadsheetExportMixin.stream_csv = _italian_stream_csv
+    SpreadsheetExportMixin.write_csv_response = _italian_csv_response
+    SpreadsheetExportMixin._zo_protected = True
+
+
 class SafeSpreadsheetExportMixin:
-    """Mixed in front of a Wagtail IndexView (a SpreadsheetExportMixin): neutralised cells, an
-    Italian CSV, the export permission, and the import/template/export buttons of the viewset."""
+    """Mixed in front of a Wagtail IndexView (a SpreadsheetExportMixin): the export permission
+    and the import/template/export buttons of the viewset (cells are neutralised for every list
+    export by ``protect_wagtail_list_exports``)."""
 
     export_permission = None  # e.g. "casework.export_referral"; None: no extra permission
     import_kind = None  # a key of ``casework.resources.RESOURCES`` that can be imported
     export_kind = None  # a key of ``casework.resources.RESOURCES`` for the full export
 
     def may_export(self):
-        return self.export_permission is None or self.request.user.has_perm(
-            self.export_permission
-        )
+        return self.export_permission is None or self.request.user.has_perm(self.export_permission)
 
     def get(self, request, *args, **kwargs):
         if request.GET.get("export") in self.FORMATS and not self.may_export():
@@ -167,30 +207,6 @@ class SafeSpreadsheetExportMixin:
     @cached_property
     def show_export_buttons(self):
         return super().show_export_buttons and self.may_export()
-
-    def preprocess_field_value(self, field, value, export_format):
-        value = super().preprocess_field_value(field, value, export_format)
-        if export_format == self.FORMAT_CSV:
-            return csv_text(value)
-        return neutralise(value) if isinstance(value, str) else value
-
-    def stream_csv(self, queryset):
-        writer = csv.DictWriter(_Echo(), fieldnames=self.list_export, delimiter=CSV_DELIMITER)
-        yield (
-            BOM
-            + writer.writerow(
-                {field: self.get_heading(queryset, field) for field in self.list_export}
-            )
-        ).encode("utf-8")
-        for item in queryset:
-            yield self.write_csv_row(writer, self.to_row_dict(item)).encode("utf-8")
-
-    def write_csv_response(self, queryset):
-        response = StreamingHttpResponse(
-            self.stream_csv(queryset), content_type="text/csv; charset=utf-8"
-        )
-        response["Content-Disposition"] = f'attachment; filename="{self.get_filename()}.csv"'
-        return response
 
     @cached_property
     def header_more_buttons(self):

@@ -72,11 +72,13 @@ from wagtail.permissions import register_permission_policy as _register_policy  
 
 from . import views_import as _views_import  # noqa: E402
 from .exporting import ReadOnlyPermissionPolicy as _ReadOnlyPolicy  # noqa: E402
+from .exporting import protect_wagtail_list_exports as _protect_list_exports  # noqa: E402
 from .models import ImportRun as _ImportRun  # noqa: E402
 from .viewsets import ImportRunViewSet as _ImportRunViewSet  # noqa: E402
 
 _hooks.register("register_admin_urls", _views_import.register_urls)
 _register_policy(_ImportRun, _ReadOnlyPolicy(_ImportRun))
+_protect_list_exports()
 
 
 @_hooks.register("register_admin_viewset")

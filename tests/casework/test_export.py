@@ -162,3 +162,16 @@ def test_wagtail_list_export_is_neutralised_and_italian(client, social_worker_a,
 
     table = read_xlsx(client.get(listing + "?export=xlsx"))
     assert "'" + FORMULA in table[1]
+
+
+def test_every_wagtail_list_export_is_neutralised_also_outside_casework(client, programme_manager):
+    # Organisation names come from the public registration form: the likeliest injection.
+    f.HostOrganisationFactory(name=FORMULA)
+    client.force_login(programme_manager)
+    listing = reverse("wagtailsnippets_network_hostorganisation:list")
+
+    rows = read_csv(client.get(listing + "?export=csv"))
+    table = read_xlsx(client.get(listing + "?export=xlsx"))
+
+    assert "'" + FORMULA in rows[1]
+    assert "'" + FORMULA in table[1]
