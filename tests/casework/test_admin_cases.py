@@ -445,3 +445,39 @@ def test_new_referral_lookup_shows_existing_person(client, social_worker_a, comu
     # Another Comune's resident is not revealed by the lookup.
     body = client.get(url("referral", "add") + f"?tax_code={other.tax_code}").content.decode()
     assert str(other) not in body and "Persona già registrata" not in body
+
+
+@pytest.mark.postgres
+def test_postgres_search_can_use_indexes_only(client, programme_manager, comune_a):
+    """With sequential scans discouraged, every table of the search is still read through an
+    index: the conditions are index-compatible (an IN-subquery OR'ed with another column is not,
+    and PostgreSQL would have to scan the table however large)."""
+    if connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL")
+    bulk_referrals(200, comune_a)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE casework_referral")
+        cursor.execute("ANALYZE casework_beneficiary")
+        cursor.execute("SET enable_seqscan = off")
+    try:
+        client.force_login(programme_manager)
+        person = Beneficiary.objects.get(last_name="Cognome000042")
+        for term in ("Cognome000042", person.tax_code):
+            with CaptureQueriesContext(connection) as context:
+                response = client.get(reverse(LIST) + f"?q={term}")
+            assert "Cognome000042" in response.content.decode()
+            searches = [
+                q["sql"]
+                for q in context.captured_queries
+                if '"casework_referral"' in q["sql"] and "LIKE" in q["sql"]
+            ]
+            assert len(searches) == 2  # the count and the page
+            for sql in searches:
+                with connection.cursor() as cursor:
+                    cursor.execute("EXPLAIN " + sql)
+                    plan = "\n".join(row[0] for row in cursor.fetchall())
+                assert "Seq Scan" not in plan, plan
+                assert "trgm" in plan, plan
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("RESET enable_seqscan")
