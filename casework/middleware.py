@@ -138,12 +138,18 @@ SITE_HISTORY_VIEWS = {
 }
 
 
+# Wagtail's admin API lists every document regardless of its collection's permissions; the
+# admin's own screens do not use it for documents.
+DOCUMENTS_API_PREFIX = "wagtailadmin_api:documents:"
+
+
 class ScopedSideDoorsMiddleware:
-    """Closes two admin doors that are not URLs of our viewsets, for users bound to some Comuni:
+    """Closes admin doors that are not URLs of our viewsets, for users bound to some Comuni:
 
     - bulk actions (``/admin/bulk/<app>/<model>/<action>/?id=...``) list the records the user may
       not act on *by name*; any id outside the user's scope (or ``id=all``) is a 404 instead;
-    - the site-history report is served by ``ScopedLogEntriesView``.
+    - the site-history report is served by ``ScopedLogEntriesView``;
+    - the admin API's documents endpoint (reports of other Comuni) is a 404.
     """
 
     def __init__(self, get_response):
@@ -154,16 +160,20 @@ class ScopedSideDoorsMiddleware:
 
     def process_view(self, request, view_func, view_args, view_kwargs):
         match = request.resolver_match
-        if match is None or (
-            match.view_name != "wagtail_bulk_action" and match.view_name not in SITE_HISTORY_VIEWS
-        ):
+        if match is None:
+            return None
+        name = match.view_name
+        documents_api = name.startswith(DOCUMENTS_API_PREFIX)
+        if name != "wagtail_bulk_action" and name not in SITE_HISTORY_VIEWS and not documents_api:
             return None
         if not request.user.is_authenticated or visible_comune_ids(request.user) is None:
             return None
-        if match.view_name == "wagtail_bulk_action":
+        if documents_api:
+            raise Http404
+        if name == "wagtail_bulk_action":
             self.check_bulk_action(request, view_kwargs)
             return None
-        return SITE_HISTORY_VIEWS[match.view_name](request, *view_args, **view_kwargs)
+        return SITE_HISTORY_VIEWS[name](request, *view_args, **view_kwargs)
 
     def check_bulk_action(self, request, view_kwargs):
         from django.apps import apps

@@ -53,9 +53,26 @@ class ScopedPermissionPolicy(ModelPermissionPolicy):
         return scope_for_model(super().instances_user_has_any_permission_for(user, actions), user)
 
 
+class AppendOnlyPermissionPolicy(ModelPermissionPolicy):
+    """The audit trail: viewable by who holds the view permission, never added, changed or
+    deleted through the admin, not even by a superuser (``AuditEvent`` refuses it anyway)."""
+
+    def user_has_permission(self, user, action):
+        return action == "view" and super().user_has_permission(user, action)
+
+    def user_has_any_permission(self, user, actions):
+        return "view" in actions and super().user_has_permission(user, "view")
+
+    def user_has_permission_for_instance(self, user, action, instance):
+        return self.user_has_permission(user, action)
+
+
 def register_scoped_policies(register):
     """Register the scoped policy for every casework model with personal data (the Comune's own
-    policy belongs to ``network``)."""
+    policy belongs to ``network``), and the append-only one for the audit trail."""
+    from .models import AuditEvent
+
     for model in scope_paths():
         if model._meta.app_label == "casework":
             register(model, ScopedPermissionPolicy(model))
+    register(AuditEvent, AppendOnlyPermissionPolicy(AuditEvent))

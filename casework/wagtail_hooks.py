@@ -1,8 +1,14 @@
 """Registration only; the screens themselves are in ``viewsets.py``."""
 
+from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
 
-from .viewsets import CaseworkViewSetGroup, MoneyViewSetGroup
+from .policies import register_scoped_policies
+
+# Before any viewset is built: a viewset reading its policy first would freeze Wagtail's default.
+register_scoped_policies(register_permission_policy)
+
+from .viewsets import CaseworkViewSetGroup, MoneyViewSetGroup  # noqa: E402
 
 register_snippet(CaseworkViewSetGroup)
 register_snippet(MoneyViewSetGroup)
@@ -84,3 +90,16 @@ _protect_list_exports()
 @_hooks.register("register_admin_viewset")
 def register_import_runs():
     return _ImportRunViewSet("import_runs")
+
+
+# --- Security (casework.accounts, casework.policies) -------------------------------------------
+from . import accounts as _accounts  # noqa: E402
+
+_hooks.register("register_admin_urls", _accounts.urlpatterns)
+_hooks.register("register_account_menu_item", _accounts.account_menu_item)
+
+# --- Privacy (casework.privacy) ----------------------------------------------------------------
+from . import privacy as _privacy  # noqa: E402
+
+_hooks.register("register_admin_urls", _privacy.urlpatterns)
+_hooks.register("register_snippet_listing_buttons", _privacy.beneficiary_listing_buttons)

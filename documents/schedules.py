@@ -65,6 +65,26 @@ SCHEDULES = [
     ),
 ]
 
+# --- Privacy (casework.privacy) ----------------------------------------------------------------
+ANONYMISE_NAME = "Anonimizzazione dopo il periodo di conservazione"
+AUDIT_PURGE_NAME = "Cancellazione del registro accessi oltre il periodo di conservazione"
+SCHEDULES += [
+    # Daily (D): a person is anonymised within a day of the retention's end.
+    ScheduleSpec(
+        ANONYMISE_NAME,
+        "documents.tasks.anonymise_due_people",
+        "D",
+        lambda today: _at(today + datetime.timedelta(days=1)),
+    ),
+    # Monthly (M): the audit trail is kept in whole months.
+    ScheduleSpec(
+        AUDIT_PURGE_NAME,
+        "documents.tasks.purge_audit_trail",
+        "M",
+        lambda today: _at(next_month_start(today, set(range(1, 13)))),
+    ),
+]
+
 
 @transaction.atomic
 def setup_schedules(specs=None, today=None):

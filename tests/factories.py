@@ -158,3 +158,19 @@ def _vat_number(n):
                 number -= 9
         total += number
     return digits + str((10 - total % 10) % 10)
+
+
+def verified_login(client, user):
+    """Log ``client`` in as ``user`` having passed the second factor (a confirmed TOTP device
+    in the session), for tests run with ``ZO_REQUIRE_2FA = True``."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=user, name="Telefono di prova", confirmed=True)
+    client.force_login(user)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+    return device

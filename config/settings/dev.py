@@ -7,3 +7,4 @@ EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 ALLOWED_HOSTS = ["*"]
 # Demo passwords are printed by load_demo only when this is on.
 SHOW_DEMO_PASSWORDS = True
+PSEUDONYMISATION_KEY = PSEUDONYMISATION_KEY or "dev-only-pseudonymisation-key"

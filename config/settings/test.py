@@ -10,3 +10,7 @@ Q_CLUSTER = {**Q_CLUSTER, "sync": True}
 MEDIA_ROOT = VAR_DIR / "test-media"
 SHOW_DEMO_PASSWORDS = False
 WAGTAILADMIN_BASE_URL = "http://testserver"
+# Tests log in with force_login; the two-factor tests switch this on (tests/casework/
+# test_security_accounts.py) and tests.factories.verified_login gives a verified session.
+ZO_REQUIRE_2FA = False
+PSEUDONYMISATION_KEY = "test-only-pseudonymisation-key"

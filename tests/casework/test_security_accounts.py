@@ -172,7 +172,9 @@ def test_removing_a_device_asks_for_the_password(client, social_worker_a, social
     client.post(remove, {"password": "sbagliata-123456"})
     assert TOTPDevice.objects.filter(pk=device.pk).exists()
     # Somebody else's device is not ours to remove.
-    response = client.post(reverse(accounts.REMOVE_URL_NAME, args=[other.pk]), {"password": PASSWORD})
+    response = client.post(
+        reverse(accounts.REMOVE_URL_NAME, args=[other.pk]), {"password": PASSWORD}
+    )
     assert response.status_code == 404
     assert TOTPDevice.objects.filter(pk=other.pk).exists()
 
@@ -185,9 +187,7 @@ def test_removing_a_device_asks_for_the_password(client, social_worker_a, social
 @override_settings(ZO_REQUIRE_2FA=True)
 def test_a_password_reset_never_skips_the_second_factor(client, social_worker_a):
     TOTPDevice.objects.create(user=social_worker_a, name="tel", confirmed=True)
-    response = client.post(
-        reverse("wagtailadmin_password_reset"), {"email": social_worker_a.email}
-    )
+    response = client.post(reverse("wagtailadmin_password_reset"), {"email": social_worker_a.email})
     assert response.status_code == 302
     link = re.search(r"https?://[^\s]+/password_reset/confirm/[^\s]+", mail.outbox[-1].body)
     assert link, mail.outbox[-1].body
