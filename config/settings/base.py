@@ -177,6 +177,9 @@ AXES_COOLOFF_TIME = datetime.timedelta(minutes=int(os.environ.get("AXES_COOLOFF_
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "casework.accounts.lockout_response"
 AXES_VERBOSE = False
+# Behind TRUSTED_PROXY_COUNT proxies the address is the forwarded one, as for the rate limit of
+# the public form; otherwise REMOTE_ADDR.
+AXES_CLIENT_IP_CALLABLE = "network.views.client_ip"
 # Two-factor authentication (TOTP, django-otp) for every account that reaches the admin.
 ZO_REQUIRE_2FA = env_bool("ZO_REQUIRE_2FA", True)
 OTP_TOTP_ISSUER = "ZeroOttanta"
@@ -283,6 +286,9 @@ WAGTAILDOCS_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
 WAGTAILDOCS_SERVE_METHOD = "serve_view"
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
 WAGTAIL_ENABLE_UPDATE_CHECK = False
+# No avatars from gravatar.com: it would send a hash of each staff email to a third party (and
+# the admin's Content-Security-Policy blocks it anyway).
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
 WAGTAIL_ENABLE_WHATS_NEW_BANNER = False
 
 # --- django-q2 ------------------------------------------------------------------------------

@@ -18,4 +18,8 @@ SECURE_HSTS_PRELOAD = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
+# Every admin account passes a second factor in production, whatever the environment says.
+ZO_REQUIRE_2FA = True
 SHOW_DEMO_PASSWORDS = False
