@@ -40,9 +40,7 @@ def test_second_factor_and_csp_end_to_end(browser, live_server, settings):  # no
     page.on(
         "console",
         lambda message: (
-            problems.append(message.text)
-            if "Content Security Policy" in message.text
-            else None
+            problems.append(message.text) if "Content Security Policy" in message.text else None
         ),
     )
     # A script the policy broke shows up as an uncaught error.
