@@ -17,7 +17,7 @@ from wagtail.admin.widgets.button import Button, HeaderButton
 from wagtail.snippets.views.snippets import InspectView
 
 from . import forms_money, services
-from .access import scope
+from .access import is_programme_manager, scope
 from .choices import VoucherStatus
 from .forms import _add_errors
 from .invoice_check import invoice_check
@@ -42,6 +42,17 @@ def _require(user, *permissions):
         raise PermissionDenied
 
 
+def may_decide(user):
+    """The joint team's decisions on vouchers are recorded by the programme manager (PAL); the
+    agency proposes vouchers and records what it delivers."""
+    return is_programme_manager(user) and user.has_perm("casework.change_voucher")
+
+
+def _require_decider(user):
+    if not may_decide(user):
+        raise PermissionDenied
+
+
 # --- Joint team meeting ----------------------------------------------------------------------
 
 
@@ -56,7 +67,7 @@ class MeetingDecisionsView(WagtailAdminTemplateMixin, FormView):
     page_title = gettext_lazy("Decisioni sui voucher")
 
     def dispatch(self, request, pk, *args, **kwargs):
-        _require(request.user, "casework.change_voucher", "casework.change_teammeeting")
+        _require_decider(request.user)
         self.meeting = get_object_or_404(TeamMeeting, pk=pk)
         return super().dispatch(request, pk, *args, **kwargs)
 
@@ -124,7 +135,7 @@ def meeting_agenda_section(request, meeting):
         return None
     vouchers = pending_vouchers(request.user)
     url = None
-    if meeting is not None and request.user.has_perm("casework.change_voucher"):
+    if meeting is not None and may_decide(request.user):
         url = reverse(MEETING_DECISIONS_URL, args=[meeting.pk])
     return {
         "title": _("Voucher in attesa di decisione"),
@@ -277,9 +288,15 @@ class ProposeVoucherView(WagtailAdminTemplateMixin, FormView):
 
 
 class VoucherActionView(ServiceActionView):
+    """Deciding, cancelling and the invoice states are the programme manager's."""
+
     model = Voucher
     header_icon = "doc-full"
     form_class = forms_money.ConfirmForm
+
+    def dispatch(self, request, pk, *args, **kwargs):
+        _require_decider(request.user)
+        return super().dispatch(request, pk, *args, **kwargs)
 
 
 class ApproveVoucherView(VoucherActionView):
@@ -357,7 +374,7 @@ class VoucherInspectView(InspectView):
         buttons = list(super().header_buttons)
         user = self.request.user
         for name, label, action in VOUCHER_ACTIONS.get(self.object.status, []):
-            if user.has_perm(f"casework.{action}_voucher"):
+            if may_decide(user) and user.has_perm(f"casework.{action}_voucher"):
                 url = reverse(f"wagtailsnippets_casework_voucher:{name}", args=[self.object.pk])
                 buttons.append(HeaderButton(label, url=url, icon_name="edit"))
         return buttons

@@ -233,11 +233,19 @@ def test_meeting_form_agenda_links_to_the_decision_screen(
     assert reverse("casework_meeting_decisions", args=[meeting.pk]) in html
 
 
-def test_social_worker_cannot_record_decisions(client, edition, social_worker_a):
+@pytest.mark.parametrize("role", ["social_worker_a", "agency_operator"])
+def test_only_the_programme_manager_records_decisions(client, edition, comune_a, role, request):
+    user = request.getfixturevalue(role)
+    voucher = _proposed(comune_a, request.getfixturevalue("programme_manager"))
     meeting = cw.TeamMeeting.objects.create(held_on=datetime.date(2016, 10, 5))
-    client.force_login(social_worker_a)
+    client.force_login(user)
     url = reverse("casework_meeting_decisions", args=[meeting.pk])
     assert client.get(url).status_code in (302, 403)
+    assert client.post(url, {f"decision_{voucher.pk}": "approve"}).status_code in (302, 403)
+    approve = reverse("wagtailsnippets_casework_voucher:approve", args=[voucher.pk])
+    assert client.post(approve, {"note": ""}).status_code in (302, 403)
+    voucher.refresh_from_db()
+    assert voucher.status == "proposed"
 
 
 # --- invoice check -------------------------------------------------------------------------------
