@@ -218,3 +218,7 @@ STEPS.append((40, "Casi: persone, segnalazioni e percorsi", load_cases))
 from .demo_money import load_money  # noqa: E402  (money demo, after the cases)
 
 STEPS.append((50, "Budget, tariffe e voucher", load_money))
+
+from .accounts import demo_devices  # noqa: E402  (after the users exist)
+
+STEPS.append((95, "Secondo fattore degli utenti demo", demo_devices))

@@ -204,3 +204,23 @@ def test_a_password_reset_never_skips_the_second_factor(client, social_worker_a)
     assert client.session["_auth_user_id"] == str(social_worker_a.pk)
     response = client.get("/admin/")
     assert response["Location"].startswith(reverse(accounts.VERIFY_URL_NAME))
+
+
+@override_settings(ZO_REQUIRE_2FA=True, SHOW_DEMO_PASSWORDS=True)
+def test_demo_users_get_a_printed_key_and_a_code_command_in_dev_only(social_worker_a):
+    import io
+
+    from django.core.management import CommandError, call_command
+
+    out = io.StringIO()
+    context = {"stdout": out, "logins": [(social_worker_a.username, "x", "ruolo")]}
+    accounts.demo_devices(context)
+    accounts.demo_devices(context)  # idempotent
+    device = TOTPDevice.objects.get(user=social_worker_a, confirmed=True)
+    assert social_worker_a.username in out.getvalue()
+    code = io.StringIO()
+    call_command("demo_code", social_worker_a.username, stdout=code)
+    assert device.verify_token(code.getvalue().strip())
+
+    with override_settings(SHOW_DEMO_PASSWORDS=False), pytest.raises(CommandError):
+        call_command("demo_code", social_worker_a.username, stdout=io.StringIO())

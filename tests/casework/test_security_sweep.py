@@ -412,3 +412,12 @@ def test_every_model_with_personal_data_is_in_the_sweep():
         if any(f.name in ("comune", "pathway", "invoice") for f in model._meta.fields)
     }
     assert personal <= set(scope_paths())
+
+
+def test_django_admin_with_the_queue_models_is_not_mounted():
+    from django.urls import NoReverseMatch, reverse
+
+    with pytest.raises(NoReverseMatch):
+        reverse("admin:index")
+    with pytest.raises(NoReverseMatch):
+        reverse("admin:django_q_schedule_changelist")
