@@ -298,7 +298,7 @@ class ReferralViewSet(ImportExportViewSetMixin, ScopedViewSetMixin, SnippetViewS
         "protocol",
         "comune",
         "beneficiary",
-        "beneficiary__tax_code",
+        "beneficiary.tax_code",
         "referred_on",
         "social_worker_name",
         "proposed_pathway_type",
@@ -387,9 +387,9 @@ class PathwayViewSet(ScopedViewSetMixin, SnippetViewSet):
         DeadlineColumn(),
     ]
     list_export = [
-        "referral__protocol",
+        "referral.protocol",
         "comune",
-        "referral__beneficiary",
+        "referral.beneficiary",
         "pathway_type",
         "intake_on",
         "activation_due_on",

@@ -481,3 +481,16 @@ def test_postgres_search_can_use_indexes_only(client, programme_manager, comune_
     finally:
         with connection.cursor() as cursor:
             cursor.execute("RESET enable_seqscan")
+
+
+def test_referral_and_pathway_exports(client, programme_manager, social_worker_a, comune_b):
+    pathway = f.PathwayFactory()
+    other = f.ReferralFactory(beneficiary__residence_comune=comune_b)
+    client.force_login(programme_manager)
+    body = b"".join(client.get(reverse(LIST) + "?export=csv").streaming_content).decode()
+    assert pathway.referral.beneficiary.tax_code in body and other.protocol in body
+    body = b"".join(client.get(url("pathway", "list") + "?export=csv").streaming_content).decode()
+    assert pathway.referral.protocol in body
+    client.force_login(social_worker_a)
+    body = b"".join(client.get(reverse(LIST) + "?export=csv").streaming_content).decode()
+    assert pathway.referral.protocol in body and other.protocol not in body
