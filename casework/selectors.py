@@ -2,15 +2,34 @@
 
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import DecimalField, F, OuterRef, Q, Subquery, Sum, Value
+from django.db.models import (
+    DecimalField,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Q,
+    Subquery,
+    Sum,
+    Value,
+)
 from django.db.models.functions import Coalesce, Round
 
 from .access import scope
 from .choices import COMMITTED_VOUCHER_STATUSES, VoucherStatus
 from .models import Budget, Voucher
 
-ZERO = Value(Decimal("0.00"), output_field=DecimalField(max_digits=14, decimal_places=2))
-MONEY_FIELD = DecimalField(max_digits=14, decimal_places=2)
+
+class ExactMoneyField(DecimalField):
+    """Sums read back as exact cents: SQLite sums decimals as floats (85391.4599999993)."""
+
+    def from_db_value(self, value, expression, connection):
+        if value is None:
+            return value
+        return Decimal(value).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+
+
+MONEY_FIELD = ExactMoneyField(max_digits=14, decimal_places=2)
+ZERO = Value(Decimal("0.00"), output_field=MONEY_FIELD)
 INVOICED_VOUCHER_STATUSES = (VoucherStatus.INVOICED, VoucherStatus.PAID)
 
 
@@ -27,7 +46,9 @@ def _voucher_sum(statuses):
         .values("total")
     )
     # Rounded in SQL: SQLite sums decimals as floats (85391.4599999993 for 85391.46).
-    return Coalesce(Round(Subquery(vouchers), 2, output_field=MONEY_FIELD), ZERO)
+    return Coalesce(
+        Round(Subquery(vouchers), 2, output_field=MONEY_FIELD), ZERO, output_field=MONEY_FIELD
+    )
 
 
 def budget_summary(user=None, *, edition=None, comune=None):
@@ -47,7 +68,11 @@ def budget_summary(user=None, *, edition=None, comune=None):
         committed=_voucher_sum(COMMITTED_VOUCHER_STATUSES),
         invoiced=_voucher_sum(INVOICED_VOUCHER_STATUSES),
         proposed=_voucher_sum((VoucherStatus.PROPOSED,)),
-        remaining=Round(F("amount") - F("committed"), 2, output_field=MONEY_FIELD),
+        remaining=Round(
+            ExpressionWrapper(F("amount") - F("committed"), output_field=MONEY_FIELD),
+            2,
+            output_field=MONEY_FIELD,
+        ),
     ).order_by("edition__starts_on", "comune__name")
 
 
@@ -56,7 +81,7 @@ def committed_total(budget):
     total = Voucher.objects.filter(
         Q(comune_id=budget.comune_id, edition_id=budget.edition_id),
         status__in=COMMITTED_VOUCHER_STATUSES,
-    ).aggregate(total=Coalesce(Sum("gross"), ZERO))["total"]
+    ).aggregate(total=Coalesce(Sum("gross"), ZERO, output_field=MONEY_FIELD))["total"]
     # Back to exact cents: SQLite sums decimals as floats.
     return Decimal(total).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
 

@@ -118,6 +118,8 @@ def test_overview_fixed_queries_for_18_comuni_and_100000_vouchers(
     # 100000 / 18 vouchers per Comune, 3 of every 5 committed: exact sums from the database.
     per_comune = cw.Voucher.objects.filter(comune=row.comune, status__in=statuses[1:4]).count()
     assert row.committed == Decimal("25.62") * per_comune
+    assert str(row.committed) == str(Decimal("25.62") * per_comune)  # exact cents
+    assert row.remaining.as_tuple().exponent == -2
 
 
 def test_social_worker_sees_only_own_comune_budget(
