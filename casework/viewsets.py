@@ -216,6 +216,10 @@ class ReferralIndexView(PersonSearchIndexView):
 class PathwayIndexView(PersonSearchIndexView):
     person_path = "referral__beneficiary"
 
+    def get_add_url(self):
+        # A pathway is born from taking a referral in charge, never added by itself.
+        return None
+
 
 class BeneficiaryViewSet(ImportExportViewSetMixin, ScopedViewSetMixin, SnippetViewSet):
     model = Beneficiary

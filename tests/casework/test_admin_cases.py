@@ -494,3 +494,11 @@ def test_referral_and_pathway_exports(client, programme_manager, social_worker_a
     client.force_login(social_worker_a)
     body = b"".join(client.get(reverse(LIST) + "?export=csv").streaming_content).decode()
     assert pathway.referral.protocol in body and other.protocol not in body
+
+
+def test_pathways_are_not_added_by_hand(client, agency_operator):
+    client.force_login(agency_operator)
+    body = client.get(url("pathway", "list")).content.decode()
+    assert url("pathway", "add") not in body
+    response = client.get(url("pathway", "add"))
+    assert response.status_code == 302 and response.url == reverse(LIST)
