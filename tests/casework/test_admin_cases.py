@@ -494,6 +494,11 @@ def test_referral_and_pathway_exports(client, programme_manager, social_worker_a
     client.force_login(social_worker_a)
     body = b"".join(client.get(reverse(LIST) + "?export=csv").streaming_content).decode()
     assert pathway.referral.protocol in body and other.protocol not in body
+    # Every exported record is in the access log, with its person.
+    exported = AuditEvent.objects.filter(action="export", user=social_worker_a)
+    assert set(exported.values_list("beneficiary_id", flat=True)) == {
+        pathway.referral.beneficiary_id
+    }
 
 
 def test_pathways_are_not_added_by_hand(client, agency_operator):
