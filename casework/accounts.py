@@ -70,6 +70,21 @@ def has_device(user):
     return user_has_device(user, confirmed=True)
 
 
+def client_ip(request):
+    """The address django-axes keys on: the public form's rule for proxies
+    (``network.views.client_ip``), or None when there is no valid address (the test client,
+    a misconfigured proxy) rather than a word the database's address column refuses."""
+    import ipaddress
+
+    from network.views import client_ip as forwarded_ip
+
+    value = forwarded_ip(request)
+    try:
+        return str(ipaddress.ip_address(value))
+    except ValueError:
+        return None
+
+
 def lockout_response(request, original_response=None, credentials=None):
     minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
     return render(

@@ -179,7 +179,7 @@ AXES_LOCKOUT_CALLABLE = "casework.accounts.lockout_response"
 AXES_VERBOSE = False
 # Behind TRUSTED_PROXY_COUNT proxies the address is the forwarded one, as for the rate limit of
 # the public form; otherwise REMOTE_ADDR.
-AXES_CLIENT_IP_CALLABLE = "network.views.client_ip"
+AXES_CLIENT_IP_CALLABLE = "casework.accounts.client_ip"
 # Two-factor authentication (TOTP, django-otp) for every account that reaches the admin.
 ZO_REQUIRE_2FA = env_bool("ZO_REQUIRE_2FA", True)
 OTP_TOTP_ISSUER = "ZeroOttanta"
