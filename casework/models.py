@@ -562,8 +562,6 @@ class AuditEvent(models.Model):
     """Who opened, changed, exported or imported which person's data. Ids only, never contents;
     append-only (see ``casework.audit``)."""
 
-    objects = AuditEventQuerySet.as_manager()
-
     class Action(models.TextChoices):
         VIEW = "view", _("Consultazione")
         CREATE = "create", _("Creazione")
@@ -583,6 +581,8 @@ class AuditEvent(models.Model):
     beneficiary_id = models.BigIntegerField(_("id persona"), null=True, blank=True, db_index=True)
     comune_id = models.BigIntegerField(_("id Comune"), null=True, blank=True)
     detail = models.CharField(_("dettaglio"), max_length=200, blank=True)
+
+    objects = AuditEventQuerySet.as_manager()
 
     class Meta:
         ordering = ["-at"]

@@ -56,7 +56,9 @@ _hooks.register("register_snippet_listing_buttons", _matching.position_listing_b
 
 @_hooks.register("register_log_actions")
 def register_matching_log_actions(actions):
-    actions.register_action("casework.place", "Collocazione", "Persona collocata presso una posizione")
+    actions.register_action(
+        "casework.place", "Collocazione", "Persona collocata presso una posizione"
+    )
 
 
 # --- Money (casework.views_money) ------------------------------------------------------------
