@@ -180,7 +180,7 @@ class VerifyView(View):
         return render(
             request,
             self.template_name,
-            {"form": form, "next": _safe_next(request, "")},
+            {"form": form, "next": _safe_next(request, ""), "demo_code": demo_code(request.user)},
             status=status,
         )
 
@@ -311,6 +311,23 @@ def demo_key(username):
     import hashlib
 
     return hashlib.sha256(f"zeroottanta-demo-totp-{username}".encode()).hexdigest()[:40]
+
+
+def demo_code(user):
+    """The current code of a demo user's demo device, only with the development settings, so
+    that the printed demo logins work without a phone; None everywhere else."""
+    import time
+
+    from django_otp.oath import TOTP
+
+    if not getattr(settings, "SHOW_DEMO_PASSWORDS", False) or not user.is_authenticated:
+        return None
+    device = TOTPDevice.objects.filter(user=user, name=DEMO_DEVICE_NAME, confirmed=True).first()
+    if device is None:
+        return None
+    totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
+    totp.time = time.time()
+    return f"{totp.token():0{device.digits}d}"
 
 
 def demo_devices(context):

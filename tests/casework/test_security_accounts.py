@@ -224,3 +224,24 @@ def test_demo_users_get_a_printed_key_and_a_code_command_in_dev_only(social_work
 
     with override_settings(SHOW_DEMO_PASSWORDS=False), pytest.raises(CommandError):
         call_command("demo_code", social_worker_a.username, stdout=io.StringIO())
+
+
+@override_settings(ZO_REQUIRE_2FA=True, SHOW_DEMO_PASSWORDS=True)
+def test_verify_page_shows_the_demo_code_in_dev_only(client, social_worker_a):
+    import io
+
+    accounts.demo_devices(
+        {"stdout": io.StringIO(), "logins": [(social_worker_a.username, "x", "r")]}
+    )
+    _login(client, social_worker_a.username, PASSWORD)
+    page = client.get(reverse(accounts.VERIFY_URL_NAME)).content.decode()
+    shown = re.search(r"codice attuale dell'utente demo è <strong>(\d{6})</strong>", page)
+    assert shown is not None
+    client.post(reverse(accounts.VERIFY_URL_NAME), {"otp_token": shown.group(1)})
+    assert client.get("/admin/").status_code == 200  # verified with the shown code
+
+    with override_settings(SHOW_DEMO_PASSWORDS=False):
+        client.logout()
+        _login(client, social_worker_a.username, PASSWORD)
+        page = client.get(reverse(accounts.VERIFY_URL_NAME)).content.decode()
+        assert "utente demo" not in page

@@ -1,13 +1,10 @@
 """The current second-factor code of a demo user, in development only."""
 
-import time
-
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
-from django_otp.oath import TOTP
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from casework.accounts import DEMO_DEVICE_NAME
+from casework.accounts import demo_code
 
 
 class Command(BaseCommand):
@@ -19,11 +16,8 @@ class Command(BaseCommand):
     def handle(self, *args, username, **options):
         if not getattr(settings, "SHOW_DEMO_PASSWORDS", False):
             raise CommandError("Disponibile solo nell'ambiente di sviluppo.")
-        device = TOTPDevice.objects.filter(
-            user__username=username, name=DEMO_DEVICE_NAME, confirmed=True
-        ).first()
-        if device is None:
+        user = get_user_model().objects.filter(username=username).first()
+        code = demo_code(user) if user is not None else None
+        if code is None:
             raise CommandError(f"Nessun dispositivo demo per {username}: esegui load_demo.")
-        totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
-        totp.time = time.time()
-        self.stdout.write(f"{totp.token():0{device.digits}d}")
+        self.stdout.write(code)
