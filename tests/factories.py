@@ -134,6 +134,7 @@ class HostOrganisationFactory(factory.django.DjangoModelFactory):
 class PositionFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = net.Position
+        skip_postgeneration_save = True  # the hook only sets the many-to-many
 
     host = factory.SubFactory(HostOrganisationFactory)
     title = factory.Sequence(lambda n: f"Postazione {n}")
