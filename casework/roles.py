@@ -61,7 +61,8 @@ ROLE_PERMISSIONS = {
         "casework.pathwayactivity": ALL,
         "casework.followup": ALL,
         "casework.teammeeting": ALL,
-        "casework.voucher": ALL,
+        # A voucher is cancelled through the services, never deleted: the budget history stays.
+        "casework.voucher": ADD_CHANGE_VIEW,
         "casework.tutoringsession": ALL,
         "casework.timesheet": ALL,
         "casework.invoice": ALL,

@@ -45,6 +45,9 @@ MSG_INTERVIEW_BEFORE_INTAKE = _("Il colloquio non può precedere la presa in car
 MSG_PATHWAY_NOT_BEING_DEFINED = _("Il percorso non è più in fase di definizione.")
 MSG_POSITION_WRONG_TYPE = _("La posizione scelta non è adatta a questa tipologia di percorso.")
 MSG_POSITION_NOT_OPEN = _("La posizione scelta non è aperta.")
+MSG_POSITION_FULL = _("La posizione non ha più posti liberi.")
+MSG_POSITION_RESERVED = _("La posizione è riservata ai residenti di %(comune)s.")
+MSG_HOST_NOT_APPROVED = _("L'ente ospitante non è approvato.")
 MSG_ACTIVATION_BEFORE_INTAKE = _("L'attivazione non può precedere la presa in carico.")
 MSG_ACTIVATION_NEEDS_POSITION = _("Per attivare il percorso indicare la posizione presso l'ente.")
 MSG_NOT_ACTIVE = _("Il percorso non è attivo.")
@@ -284,15 +287,38 @@ def define_pathway(
 
 
 def _check_position(pathway, position):
-    from network.choices import PositionStatus
+    """Every way a position is set (define, activate, place) takes a seat, so each one re-checks
+    the position under a row lock: open, suited to the type, host approved, reserved Comune,
+    free seats. Keeping the position the pathway already holds takes nothing new."""
+    from network.choices import OrganisationStatus, PositionStatus
+    from network.models import Position
+    from network.selectors import seats_in_use
 
-    if position.status != PositionStatus.OPEN and position.pk != pathway.position_id:
-        raise ValidationError({"position": MSG_POSITION_NOT_OPEN})
     if (
         pathway.pathway_type != PathwayType.PERSONALIZZATO
         and not position.pathway_types.filter(pk=pathway.pathway_type).exists()
     ):
         raise ValidationError({"position": MSG_POSITION_WRONG_TYPE})
+    if position.pk == pathway.position_id:
+        return
+    # Lock only the position row (PostgreSQL refuses FOR UPDATE on the nullable side of the
+    # outer join to the reserved Comune).
+    position = (
+        Position.objects.select_for_update(of=("self",))
+        .select_related("host", "reserved_for_comune")
+        .get(pk=position.pk)
+    )
+    if position.status != PositionStatus.OPEN:
+        raise ValidationError({"position": MSG_POSITION_NOT_OPEN})
+    if position.host.status != OrganisationStatus.APPROVED:
+        raise ValidationError({"position": MSG_HOST_NOT_APPROVED})
+    residence_id = pathway.referral.beneficiary.residence_comune_id
+    if position.reserved_for_comune_id and position.reserved_for_comune_id != residence_id:
+        raise ValidationError(
+            {"position": MSG_POSITION_RESERVED % {"comune": position.reserved_for_comune}}
+        )
+    if seats_in_use(position, exclude_pathway_id=pathway.pk) >= position.seats:
+        raise ValidationError({"position": MSG_POSITION_FULL})
 
 
 @transaction.atomic
@@ -988,9 +1014,6 @@ def sync_invoiced_vouchers(invoice, *, user):
 
 # --- Matching: placing a person at a position --------------------------------------------------
 
-MSG_POSITION_FULL = _("La posizione non ha più posti liberi.")
-MSG_POSITION_RESERVED = _("La posizione è riservata ai residenti di %(comune)s.")
-MSG_HOST_NOT_APPROVED = _("L'ente ospitante non è approvato.")
 MSG_ALREADY_PLACED = _("La persona è già collocata presso una posizione.")
 MSG_NOT_WAITING_FOR_MATCH = _("Il percorso non è in attesa di una postazione.")
 
@@ -999,17 +1022,6 @@ MSG_NOT_WAITING_FOR_MATCH = _("Il percorso non è in attesa di una postazione.")
 def place_at_position(pathway, *, position, user):
     """Place the person at a position. The position row is locked first, so the free seats
     counted here cannot be taken by a placement running at the same time."""
-    from network.choices import OrganisationStatus
-    from network.models import Position
-    from network.selectors import seats_in_use
-
-    # Lock only the position and the pathway rows (PostgreSQL refuses FOR UPDATE on the
-    # nullable side of the outer join to the reserved Comune).
-    position = (
-        Position.objects.select_for_update(of=("self",))
-        .select_related("host", "reserved_for_comune")
-        .get(pk=position.pk)
-    )
     pathway = (
         Pathway.objects.select_for_update(of=("self",))
         .select_related("referral__beneficiary")
@@ -1020,15 +1032,6 @@ def place_at_position(pathway, *, position, user):
     if pathway.position_id is not None:
         raise ValidationError({"position": MSG_ALREADY_PLACED})
     _check_position(pathway, position)
-    if position.host.status != OrganisationStatus.APPROVED:
-        raise ValidationError({"position": MSG_HOST_NOT_APPROVED})
-    residence_id = pathway.referral.beneficiary.residence_comune_id
-    if position.reserved_for_comune_id and position.reserved_for_comune_id != residence_id:
-        raise ValidationError(
-            {"position": MSG_POSITION_RESERVED % {"comune": position.reserved_for_comune}}
-        )
-    if seats_in_use(position, exclude_pathway_id=pathway.pk) >= position.seats:
-        raise ValidationError({"position": MSG_POSITION_FULL})
     pathway.position = position
     pathway.host_id = position.host_id
     pathway.status = PathwayStatus.MATCHING

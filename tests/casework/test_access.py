@@ -66,3 +66,9 @@ def test_scoping_is_cached_per_request_user(social_worker_a, django_assert_num_q
     with django_assert_num_queries(1):  # only the Comune query itself
         list(visible_comuni(social_worker_a))
     assert Comune.objects.count() == 18
+
+
+def test_nobody_but_a_superuser_deletes_a_voucher():
+    for role in ROLES:
+        codes = {p.codename for p in Group.objects.get(name=role).permissions.all()}
+        assert "delete_voucher" not in codes, role

@@ -228,6 +228,39 @@ def test_define_pathway(referral, agency_operator, position):
     assert pathway.activities.get(activity="first_interview").done_on == D(2016, 9, 6)
 
 
+def test_define_and_activate_recheck_the_seats_like_placement(
+    referral, agency_operator, comune_b, position
+):
+    """Setting a position through define or activate takes a seat too: the same checks as
+    placing from the matching screen (seats, reserved Comune, host approved)."""
+    taken = f.PathwayFactory(position=position, host=position.host, status="active")
+    pathway = s.take_in_charge(referral, on=D(2016, 9, 5), user=agency_operator)
+    with pytest.raises(ValidationError) as excinfo:
+        s.define_pathway(pathway, user=agency_operator, position=position)
+    assert s.MSG_POSITION_FULL in messages_of(excinfo)
+    with pytest.raises(ValidationError) as excinfo:
+        s.activate_pathway(pathway, on=D(2016, 9, 12), user=agency_operator, position=position)
+    assert s.MSG_POSITION_FULL in messages_of(excinfo)
+    reserved = f.PositionFactory(pathway_types=["tirocinio"], reserved_for_comune=comune_b)
+    with pytest.raises(ValidationError) as excinfo:
+        s.define_pathway(pathway, user=agency_operator, position=reserved)
+    assert s.MSG_POSITION_RESERVED % {"comune": comune_b} in messages_of(excinfo)
+    pending_host = f.PositionFactory(pathway_types=["tirocinio"], host__status="pending")
+    with pytest.raises(ValidationError) as excinfo:
+        s.define_pathway(pathway, user=agency_operator, position=pending_host)
+    assert s.MSG_HOST_NOT_APPROVED in messages_of(excinfo)
+    pathway.refresh_from_db()
+    assert pathway.position is None
+    # Once the seat is free again the same position is accepted, and keeping it is no new seat.
+    taken.status = "completed"
+    taken.save()
+    pathway = s.define_pathway(pathway, user=agency_operator, position=position)
+    other = f.PathwayFactory(position=position, host=position.host, status="active")
+    pathway = s.activate_pathway(pathway, on=D(2016, 9, 12), user=agency_operator)
+    assert pathway.status == PathwayStatus.ACTIVE and pathway.position == position
+    assert other.position == position
+
+
 def test_define_pathway_changing_type_rebuilds_checklist(referral, agency_operator):
     pathway = s.take_in_charge(referral, on=D(2016, 9, 5), user=agency_operator)
     s.define_pathway(pathway, user=agency_operator, pathway_type="assistenziale")

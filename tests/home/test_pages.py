@@ -80,3 +80,11 @@ def test_load_demo_is_idempotent(db, capsys):
     assert Page.objects.count() == pages
     out = capsys.readouterr().out
     assert "password non mostrata" in out  # test settings are not dev: no passwords printed
+
+
+def test_admin_and_site_are_italian_whatever_the_browser_asks(client, site_pages):
+    login = client.get("/admin/login/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    assert "Accedi" in login or "Entra" in login
+    assert "Sign in" not in login
+    home = client.get("/", HTTP_ACCEPT_LANGUAGE="en-US").content.decode()
+    assert 'lang="it"' in home
