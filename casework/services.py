@@ -807,28 +807,40 @@ def cancel_voucher(voucher, *, user, reason):
     return voucher
 
 
-@transaction.atomic
-def mark_voucher_invoiced(voucher, *, user):
+def _advance_voucher(voucher, *, user, expected, to, error, action):
+    """Billing steps only move forward: approved -> invoiced -> paid."""
     voucher = _locked_voucher(voucher)
-    if voucher.status != _VoucherStatus.APPROVED:
-        raise ValidationError(MSG_NOT_APPROVED)
-    voucher.status = _VoucherStatus.INVOICED
+    if voucher.status != expected:
+        raise ValidationError(error)
+    voucher.status = to
     voucher.save(update_fields=["status"])
     voucher.save_revision(user=user, log_action=True)
-    _history(voucher, "casework.voucher_invoiced", user)
+    _history(voucher, action, user)
     return voucher
+
+
+@transaction.atomic
+def mark_voucher_invoiced(voucher, *, user):
+    return _advance_voucher(
+        voucher,
+        user=user,
+        expected=_VoucherStatus.APPROVED,
+        to=_VoucherStatus.INVOICED,
+        error=MSG_NOT_APPROVED,
+        action="casework.voucher_invoiced",
+    )
 
 
 @transaction.atomic
 def mark_voucher_paid(voucher, *, user):
-    voucher = _locked_voucher(voucher)
-    if voucher.status != _VoucherStatus.INVOICED:
-        raise ValidationError(MSG_NOT_INVOICED)
-    voucher.status = _VoucherStatus.PAID
-    voucher.save(update_fields=["status"])
-    voucher.save_revision(user=user, log_action=True)
-    _history(voucher, "casework.voucher_paid", user)
-    return voucher
+    return _advance_voucher(
+        voucher,
+        user=user,
+        expected=_VoucherStatus.INVOICED,
+        to=_VoucherStatus.PAID,
+        error=MSG_NOT_INVOICED,
+        action="casework.voucher_paid",
+    )
 
 
 @transaction.atomic
