@@ -102,9 +102,18 @@ def load_cases(context):
     manager = User.objects.filter(username="pal").first()
     comuni = list(Comune.objects.filter(istat_code__in=DEMO_CASE_COMUNI).order_by("istat_code"))
     from network.models import Position
+    from network.selectors import seats_in_use
 
+    # Positions any demo person may take: open, at an approved host, reserved for nobody.
     positions = {
-        kind: list(Position.objects.filter(pathway_types=kind, status="open")[:10])
+        kind: list(
+            Position.objects.filter(
+                pathway_types=kind,
+                status="open",
+                host__status="approved",
+                reserved_for_comune__isnull=True,
+            )[:10]
+        )
         for kind in ("assistenziale", "tirocinio", "inserimento")
     }
     rng = random.Random(80)  # noqa: S311 - demo data, not security
@@ -179,12 +188,12 @@ def load_cases(context):
             )
             if state.startswith("matching"):
                 continue
-            candidates = positions.get(kind) or []
-            if not candidates:
+            free = [p for p in positions.get(kind, []) if seats_in_use(p) < p.seats]
+            if not free:
                 continue
             activated_on = intake_on + datetime.timedelta(days=10)
             services.activate_pathway(
-                pathway, on=activated_on, user=operator, position=candidates[n % len(candidates)]
+                pathway, on=activated_on, user=operator, position=free[n % len(free)]
             )
             ended_on = min(now, activated_on + datetime.timedelta(days=30))
             if state == "completed":
