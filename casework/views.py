@@ -11,13 +11,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import FormView
 from wagtail.admin import messages
-from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.views.generic.models import IndexView
 from wagtail.admin.widgets.button import HeaderButton
 from wagtail.snippets.views.snippets import EditView, InspectView
 
 from . import forms, services
 from .access import can_read_confidential_notes, is_programme_manager, scope
+from .admin_base import AdminScreenMixin
 from .audit import Action, record_event
 from .choices import PathwayStatus, ReferralStatus
 from .deadlines import (
@@ -226,7 +226,7 @@ def pathway_actions(user, pathway):
     return actions
 
 
-class ServiceActionView(WagtailAdminTemplateMixin, FormView):
+class ServiceActionView(AdminScreenMixin, FormView):
     """A small form whose valid data is handed to one service function; the service's
     ValidationError is shown on the form and nothing is saved."""
 
@@ -454,7 +454,7 @@ class ActivityDoneView(ServiceActionView):
 # --- New referral ------------------------------------------------------------------------------
 
 
-class NewReferralView(WagtailAdminTemplateMixin, FormView):
+class NewReferralView(AdminScreenMixin, FormView):
     """Replaces the snippet "add" screen of referrals: the person is looked up by tax code."""
 
     template_name = "casework/new_referral.html"

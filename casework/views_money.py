@@ -18,6 +18,7 @@ from wagtail.snippets.views.snippets import InspectView
 
 from . import forms_money, services
 from .access import is_programme_manager, scope
+from .admin_base import AdminScreenMixin
 from .choices import VoucherStatus
 from .forms import _add_errors
 from .invoice_check import invoice_check
@@ -147,7 +148,7 @@ def meeting_agenda_section(request, meeting):
 # --- Budget overview and invoice check -------------------------------------------------------
 
 
-class BudgetOverviewView(WagtailAdminTemplateMixin, TemplateView):
+class BudgetOverviewView(AdminScreenMixin, TemplateView):
     template_name = "casework/money/budget_overview.html"
     page_title = gettext_lazy("Situazione dei budget")
     header_icon = "table"
@@ -178,7 +179,7 @@ class BudgetOverviewView(WagtailAdminTemplateMixin, TemplateView):
         return context
 
 
-class InvoiceCheckView(WagtailAdminTemplateMixin, TemplateView):
+class InvoiceCheckView(AdminScreenMixin, TemplateView):
     template_name = "casework/money/invoice_check.html"
     page_title = gettext_lazy("Controllo fatture")
     header_icon = "doc-full"
@@ -246,7 +247,7 @@ class InvoiceCheckViewSet(MoneyScreenViewSet):
 # --- Vouchers: proposal and the actions on one voucher ---------------------------------------
 
 
-class ProposeVoucherView(WagtailAdminTemplateMixin, FormView):
+class ProposeVoucherView(AdminScreenMixin, FormView):
     template_name = "casework/action_form.html"
     form_class = forms_money.ProposeVoucherForm
     page_title = gettext_lazy("Proponi un voucher")
