@@ -5,9 +5,13 @@ Every function checks the programme's rules and raises ``ValidationError`` with 
 Views, imports, tasks and tests all call these.
 """
 
-# --- Referrals and pathways --------------------------------------------------------------------
+from decimal import ROUND_HALF_UP as _ROUND_HALF_UP
+from decimal import Decimal as _Decimal
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Sum as _Sum
+from django.utils import timezone as _timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail.log_actions import log as _log
 
@@ -16,13 +20,31 @@ from network.codice_fiscale import parse_personal_code as _parse_cf
 
 from . import deadlines as _deadlines
 from .access import can_see_comune as _can_see_comune
+from .choices import COMMITTED_VOUCHER_STATUSES as _COMMITTED
+from .choices import Activity as _Activity
 from .choices import (
     PathwayStatus,
     PathwayType,
     ReferralStatus,
 )
+from .choices import VoucherKind as _VoucherKind
+from .choices import VoucherStatus as _VoucherStatus
+from .euro import format_euro as _format_euro
 from .models import Beneficiary, FollowUp, Pathway, PathwayActivity, Referral
+from .models import Budget as _Budget
+from .models import Edition as _Edition
+from .models import Invoice as _Invoice
+from .models import InvoiceLine as _InvoiceLine
+from .models import Tariff as _Tariff
+from .models import TeamMeeting as _TeamMeeting
+from .models import Timesheet as _Timesheet
+from .models import TutoringSession as _TutoringSession
+from .models import Voucher as _Voucher
 from .rules import INTAKE_DEADLINE_DAYS, activities_for
+from .rules import has_activity as _has_activity
+from .selectors import committed_total as _committed_total
+
+# --- Referrals and pathways --------------------------------------------------------------------
 
 MSG_FUTURE_DATE = _("La data non può essere nel futuro.")
 MSG_COMUNE_NOT_ALLOWED = _("Non può operare sulle segnalazioni di questo Comune.")
@@ -500,28 +522,6 @@ def record_follow_up(pathway, *, on, situation, user, note=""):
 
 
 # --- Money: vouchers, budgets, team-meeting decisions ------------------------------------------
-from decimal import ROUND_HALF_UP as _ROUND_HALF_UP  # noqa: E402
-from decimal import Decimal as _Decimal  # noqa: E402
-
-from django.db.models import Sum as _Sum  # noqa: E402
-from django.utils import timezone as _timezone  # noqa: E402
-
-from .choices import COMMITTED_VOUCHER_STATUSES as _COMMITTED  # noqa: E402
-from .choices import Activity as _Activity  # noqa: E402
-from .choices import VoucherKind as _VoucherKind  # noqa: E402
-from .choices import VoucherStatus as _VoucherStatus  # noqa: E402
-from .euro import format_euro as _format_euro  # noqa: E402
-from .models import Budget as _Budget  # noqa: E402
-from .models import Edition as _Edition  # noqa: E402
-from .models import Invoice as _Invoice  # noqa: E402
-from .models import InvoiceLine as _InvoiceLine  # noqa: E402
-from .models import Tariff as _Tariff  # noqa: E402
-from .models import TeamMeeting as _TeamMeeting  # noqa: E402
-from .models import Timesheet as _Timesheet  # noqa: E402
-from .models import TutoringSession as _TutoringSession  # noqa: E402
-from .models import Voucher as _Voucher  # noqa: E402
-from .rules import has_activity as _has_activity  # noqa: E402
-from .selectors import committed_total as _committed_total  # noqa: E402
 
 CENT = _Decimal("0.01")
 
