@@ -118,6 +118,24 @@ class EditionFactory(factory.django.DjangoModelFactory):
     ends_on = datetime.date(2017, 6, 30)
 
 
+class VoucherFactory(factory.django.DjangoModelFactory):
+    """A traineeship activation at the seed's tariff, written directly: for tests that need a
+    voucher row, not the voucher rules (those go through ``casework.services``)."""
+
+    class Meta:
+        model = cw.Voucher
+
+    pathway = factory.SubFactory(PathwayFactory)
+    comune = factory.LazyAttribute(lambda o: o.pathway.comune)
+    edition = factory.SubFactory(EditionFactory)
+    kind = "traineeship_activation"
+    unit_net = 200
+    vat_rate = 22
+    net = 200
+    vat = 44
+    gross = 244
+
+
 class HostOrganisationFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = net.HostOrganisation

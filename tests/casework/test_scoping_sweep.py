@@ -128,17 +128,7 @@ def _records_of(comune):
             pathway=pathway, month=datetime.date(2016, 10, 1), hours_worked=Decimal("40")
         ),
         cw.Budget: cw.Budget.objects.create(comune=comune, edition=edition, amount=1000),
-        cw.Voucher: cw.Voucher.objects.create(
-            pathway=pathway,
-            comune=comune,
-            edition=edition,
-            kind="traineeship_activation",
-            unit_net=200,
-            vat_rate=22,
-            net=200,
-            vat=44,
-            gross=244,
-        ),
+        cw.Voucher: f.VoucherFactory(pathway=pathway, comune=comune, edition=edition),
     }
     invoice = cw.Invoice.objects.create(
         comune=comune,

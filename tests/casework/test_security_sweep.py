@@ -158,17 +158,7 @@ def _records_of(comune, tag):
         name="2016-2017",
         defaults={"starts_on": datetime.date(2016, 9, 1), "ends_on": datetime.date(2017, 8, 31)},
     )[0]
-    voucher = cw.Voucher.objects.create(
-        pathway=pathway,
-        comune=comune,
-        edition=edition,
-        kind="traineeship_activation",
-        unit_net=200,
-        vat_rate=22,
-        net=200,
-        vat=44,
-        gross=244,
-    )
+    voucher = f.VoucherFactory(pathway=pathway, comune=comune, edition=edition)
     invoice = cw.Invoice.objects.create(
         comune=comune,
         edition=edition,
