@@ -18,6 +18,7 @@ from wagtail.documents import get_document_model
 from casework.access import can_see_comune, visible_comune_ids
 
 from .collections import collection_for
+from .files import unguessable_name
 from .models import ReportKind, ReportRun, RunStatus
 
 logger = logging.getLogger(__name__)
@@ -139,7 +140,11 @@ def file_documents(run, *, pdf, xlsx):
                     collection=collection,
                     uploaded_by_user=run.requested_by,
                 )
-                document.file.save(_filename(run, extension), ContentFile(content), save=False)
+                # A random directory: the readable name alone would let anyone who reaches
+                # the media folder guess every report's path.
+                document.file.save(
+                    unguessable_name(_filename(run, extension)), ContentFile(content), save=False
+                )
                 stored.append(document.file)
                 document._set_document_file_metadata()
                 document.save()
