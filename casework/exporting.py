@@ -1,11 +1,11 @@
 """Spreadsheets going out: XLSX and CSV for Italian Excel, safe from formula injection.
 
-A cell that begins with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return is read by Excel
-and LibreOffice as a formula (``=HYPERLINK(...)`` in a surname is enough to exfiltrate data), so
-every string cell that begins with one of them is written with a leading apostrophe, which the
-spreadsheet shows as text. Numbers and dates stay typed. This applies to both export paths:
-django-import-export's resources (``export_response``) and Wagtail's list export of every
-listing (``protect_wagtail_list_exports``).
+Every string cell goes through ``core.spreadsheets.neutralise`` (the one rule of the product for
+what a spreadsheet would run as a formula: ``=``, ``+``, ``-``, ``@``, also after leading blanks
+or in their full-width forms, and a leading tab, CR or LF), which writes it with a leading
+apostrophe, shown as text. Numbers and dates stay typed. This applies to every path: our
+resources' exports (``export_response``), the import templates (``template_response``) and
+Wagtail's list export of every listing (``protect_wagtail_list_exports``).
 
 CSV for Italian Excel: ``;`` as separator (the comma is the decimal separator there), UTF-8
 with a BOM (without it Excel reads the file as Windows-1252 and garbles accented letters),
@@ -27,17 +27,12 @@ from wagtail.admin.views.mixins import SpreadsheetExportMixin
 from wagtail.admin.widgets.button import Button
 from wagtail.permission_policies import ModelPermissionPolicy
 
-DANGEROUS_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+# ``neutralise`` stays importable from here for the callers that always took it from this module.
+from core.spreadsheets import neutralise
+
 CSV_DELIMITER = ";"
 BOM = "\ufeff"
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def neutralise(value):
-    """The value, with a leading apostrophe when it is text a spreadsheet would run."""
-    if isinstance(value, str) and value.startswith(DANGEROUS_PREFIXES):
-        return "'" + value
-    return value
 
 
 def csv_text(value):
