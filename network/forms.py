@@ -1,19 +1,30 @@
 """Public forms of the network: the registration (organisation + positions) and the directory
 filters; plus the staff's decision form used by the moderation queue."""
 
+import hashlib
+import secrets
 import time
 
 from django import forms
 from django.conf import settings
 from django.core import signing
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator, RegexValidator
+from django.core.validators import MaxLengthValidator, MaxValueValidator, RegexValidator
 from django.utils.translation import gettext_lazy as _
 
 from .choices import OrganisationKind
 from .codice_fiscale import normalize
 from .models import Comune, HostOrganisation, PathwayTypeOption, Position
 from .services import ORGANISATION_FIELDS, POSITION_FIELDS, find_known_organisation
+from .text import (
+    DESCRIPTION_MAX_LENGTH,
+    MSG_TOO_LONG,
+    REASON_MAX_LENGTH,
+    TASKS_MAX_LENGTH,
+    validate_multi_line,
+    validate_single_line,
+)
 
 MSG_REQUIRED = _("Questo campo è obbligatorio.")
 MSG_EMAIL = _("Indicare un indirizzo email valido, ad esempio segreteria@ente.it.")
@@ -28,28 +39,73 @@ MSG_URL = _("Indicare un indirizzo web completo, ad esempio https://www.ente.it.
 
 MAX_POSITIONS = 10
 TIMESTAMP_SALT = "network.registration.started"
+# How long a served form may be sent back; a used token is remembered as long as that.
+TOKEN_MAX_AGE = 24 * 3600
+USED_START_PREFIX = "network:registration:used-start:"
 phone_validator = RegexValidator(r"^\+?[0-9 ./-]{6,20}$", MSG_PHONE)
 
 
 def signed_now(at=None):
-    """The form's start time, signed so that a bot cannot claim it started earlier."""
+    """The form's start time, signed so that a bot cannot claim it started earlier. A random
+    part makes each served form's token its own: it is accepted for one submission only, and
+    two people who open the form in the same second must not share one."""
     moment = time.time() if at is None else at
-    return signing.TimestampSigner(salt=TIMESTAMP_SALT).sign(str(int(moment)))
+    return signing.TimestampSigner(salt=TIMESTAMP_SALT).sign(
+        f"{int(moment)}:{secrets.token_urlsafe(12)}"
+    )
 
 
 def seconds_since(signed_value):
     """Seconds since the form was served, or None when the token is missing or forged."""
     try:
         started = signing.TimestampSigner(salt=TIMESTAMP_SALT).unsign(
-            str(signed_value or ""), max_age=24 * 3600
+            str(signed_value or ""), max_age=TOKEN_MAX_AGE
         )
-        return time.time() - int(started)
+        return time.time() - int(started.split(":", 1)[0])
     except (signing.BadSignature, ValueError):
         return None
 
 
+def _token_key(signed_value):
+    # Hashed: the key stays short and holds only characters every cache backend accepts.
+    return USED_START_PREFIX + hashlib.sha256(str(signed_value).encode()).hexdigest()
+
+
+def claim_token(signed_value):
+    """True the first time a (valid) start token is used to store a submission, False after:
+    a bot that replays one served form gets nowhere. ``cache.add`` is atomic in every backend
+    Django ships and in Redis, so two simultaneous replays cannot both win."""
+    return cache.add(_token_key(signed_value), 1, timeout=TOKEN_MAX_AGE)
+
+
+def release_token(signed_value):
+    """Give the token back when the submission was not stored after all (a rule refused it):
+    the person corrects the form and sends it again with the same token."""
+    cache.delete(_token_key(signed_value))
+
+
 def _required(field, message=MSG_REQUIRED):
     field.error_messages["required"] = message
+
+
+def guard_text_fields(form, *, text_areas=None):
+    """Every free-text field of a public form: no control characters (line breaks only in the
+    text areas, given as ``{name: maximum length}``) and a maximum length, with our Italian
+    messages. One-line fields take their length from the model's ``max_length``."""
+    text_areas = text_areas or {}
+    for name, field in form.fields.items():
+        if not isinstance(field, forms.CharField) or isinstance(
+            field, forms.EmailField | forms.URLField
+        ):
+            continue
+        if name in text_areas:
+            field.validators.append(validate_multi_line)
+            field.max_length = text_areas[name]
+            field.validators.append(MaxLengthValidator(field.max_length))
+            field.widget.attrs["maxlength"] = str(field.max_length)
+        else:
+            field.validators.append(validate_single_line)
+        field.error_messages["max_length"] = MSG_TOO_LONG
 
 
 class RegistrationForm(forms.ModelForm):
@@ -63,9 +119,10 @@ class RegistrationForm(forms.ModelForm):
     fax_number = forms.CharField(
         label=_("Lasciare vuoto questo campo"),
         required=False,
+        max_length=100,
         widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
     )
-    started = forms.CharField(required=False, widget=forms.HiddenInput)
+    started = forms.CharField(required=False, max_length=200, widget=forms.HiddenInput)
     website = forms.URLField(
         label=_("Sito web"), required=False, max_length=200, assume_scheme="https"
     )
@@ -99,6 +156,7 @@ class RegistrationForm(forms.ModelForm):
         self.fields["email"].error_messages["invalid"] = MSG_EMAIL
         self.fields["website"].error_messages["invalid"] = MSG_URL
         self.fields["phone"].validators.append(phone_validator)
+        guard_text_fields(self, text_areas={"public_description": DESCRIPTION_MAX_LENGTH})
         if not self.is_bound:
             self.initial.setdefault("started", signed_now())
 
@@ -139,6 +197,13 @@ class RegistrationForm(forms.ModelForm):
         minimum = getattr(settings, "NETWORK_REGISTRATION_MIN_SECONDS", 4)
         return elapsed is None or elapsed < minimum
 
+    def claim_start_token(self):
+        """See ``claim_token``: False when this served form was already used once."""
+        return claim_token(self.data.get(self.add_prefix("started")))
+
+    def release_start_token(self):
+        release_token(self.data.get(self.add_prefix("started")))
+
     def organisation_data(self):
         return {field: self.cleaned_data[field] for field in ORGANISATION_FIELDS}
 
@@ -177,6 +242,7 @@ class PositionForm(forms.ModelForm):
         self.fields["hours_per_week"].validators.append(MaxValueValidator(48, MSG_HOURS))
         self.fields["seats"].validators.append(MaxValueValidator(20, MSG_SEATS))
         self.fields["seats"].error_messages["min_value"] = _("Indicare almeno un posto.")
+        guard_text_fields(self, text_areas={"tasks": TASKS_MAX_LENGTH})
 
     def position_data(self):
         return {field: self.cleaned_data[field] for field in (*POSITION_FIELDS, "pathway_types")}
@@ -223,7 +289,12 @@ class DirectoryFilterForm(forms.Form):
     """Filters of the public directory. Choices come in as plain lists (cached by the view), so
     validating the form costs no query."""
 
-    q = forms.CharField(label=_("Cerca per nome"), required=False, max_length=100)
+    q = forms.CharField(
+        label=_("Cerca per nome"),
+        required=False,
+        max_length=100,
+        validators=[validate_single_line],
+    )
     comune = forms.ChoiceField(label=_("Comune"), required=False)
     kind = forms.ChoiceField(label=_("Tipologia di ente"), required=False)
     pathway_type = forms.ChoiceField(label=_("Tipologia di percorso"), required=False)
@@ -254,6 +325,9 @@ class DecisionForm(forms.Form):
     reason = forms.CharField(
         label=_("Motivazione (obbligatoria per respingere o sospendere)"),
         required=False,
+        max_length=REASON_MAX_LENGTH,
+        validators=[validate_multi_line],
+        error_messages={"max_length": MSG_TOO_LONG},
         widget=forms.Textarea(attrs={"rows": 2}),
     )
     with_positions = forms.BooleanField(

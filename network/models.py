@@ -9,6 +9,14 @@ from wagtail.models import Page
 
 from .choices import Complexity, OrganisationKind, OrganisationStatus, PathwayType, PositionStatus
 from .codice_fiscale import normalize, validate_organisation_code
+from .text import (
+    DESCRIPTION_MAX_LENGTH,
+    REASON_MAX_LENGTH,
+    TASKS_MAX_LENGTH,
+    max_length_validator,
+    multi_line,
+    single_line,
+)
 
 
 class Comune(models.Model):
@@ -73,9 +81,12 @@ class HostOrganisation(models.Model):
     email = models.EmailField(_("email"))
     phone = models.CharField(_("telefono"), max_length=30, blank=True)
     website = models.URLField(_("sito web"), blank=True)
+    # A TextField does not check a max_length: the validator does, and being no database
+    # attribute it needs no change to the table (the public form sets the same limit).
     public_description = models.TextField(
         _("descrizione pubblica"),
         blank=True,
+        validators=[max_length_validator(DESCRIPTION_MAX_LENGTH)],
         help_text=_("Testo che l'ente accetta di pubblicare nell'elenco della rete."),
     )
     publish_contacts = models.BooleanField(
@@ -89,7 +100,11 @@ class HostOrganisation(models.Model):
         choices=OrganisationStatus.choices,
         default=OrganisationStatus.PENDING,
     )
-    status_reason = models.TextField(_("motivazione dello stato"), blank=True)
+    status_reason = models.TextField(
+        _("motivazione dello stato"),
+        blank=True,
+        validators=[max_length_validator(REASON_MAX_LENGTH)],
+    )
     agreement_starts_on = models.DateField(_("convenzione dal"), null=True, blank=True)
     agreement_ends_on = models.DateField(_("convenzione al"), null=True, blank=True)
     submitted_at = models.DateTimeField(_("registrato il"), auto_now_add=True)
@@ -119,6 +134,12 @@ class HostOrganisation(models.Model):
 
     def clean(self):
         self.tax_code = normalize(self.tax_code)
+        # The public form refuses control characters; a row that has them anyway (an older
+        # submission, an import) is cleaned here so a decision on it can still be saved.
+        for field in ("name", "address", "contact_person", "phone"):
+            setattr(self, field, single_line(getattr(self, field)))
+        self.public_description = multi_line(self.public_description)
+        self.status_reason = multi_line(self.status_reason)
 
 
 class Position(models.Model):
@@ -126,7 +147,11 @@ class Position(models.Model):
         HostOrganisation, on_delete=models.CASCADE, related_name="positions", verbose_name=_("ente")
     )
     title = models.CharField(_("titolo"), max_length=200)
-    tasks = models.TextField(_("mansioni"), blank=True)
+    tasks = models.TextField(
+        _("mansioni"),
+        blank=True,
+        validators=[max_length_validator(TASKS_MAX_LENGTH)],
+    )
     pathway_types = models.ManyToManyField(
         PathwayTypeOption, related_name="positions", verbose_name=_("tipologie di percorso adatte")
     )
@@ -157,7 +182,11 @@ class Position(models.Model):
     status = models.CharField(
         _("stato"), max_length=10, choices=PositionStatus.choices, default=PositionStatus.PENDING
     )
-    status_reason = models.TextField(_("motivazione dello stato"), blank=True)
+    status_reason = models.TextField(
+        _("motivazione dello stato"),
+        blank=True,
+        validators=[max_length_validator(REASON_MAX_LENGTH)],
+    )
     decided_at = models.DateTimeField(_("deciso il"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -181,6 +210,11 @@ class Position(models.Model):
 
     def __str__(self):
         return f"{self.title} – {self.host}"
+
+    def clean(self):
+        self.title = single_line(self.title)
+        self.tasks = multi_line(self.tasks)
+        self.status_reason = multi_line(self.status_reason)
 
 
 RICH_TEXT = ["bold", "italic", "link", "ol", "ul"]

@@ -2,9 +2,15 @@
 
 Each function is one transaction, validates before saving and raises ``ValidationError`` with an
 Italian message (module constants the tests reuse). Emails leave only after the commit, so a
-rolled-back decision never tells an organisation something that did not happen.
+rolled-back decision never tells an organisation something that did not happen; and a mail that
+cannot leave (server down, a refused address) is logged, never turned into an error page for a
+submission or a decision that is already stored.
+
+No text a visitor typed goes into a mail header: subjects are fixed strings, the organisation's
+name is in the body only.
 """
 
+import logging
 from functools import partial
 
 from django.conf import settings
@@ -19,6 +25,12 @@ from django.utils.translation import gettext_lazy as _
 from .choices import OrganisationStatus, PositionStatus
 from .codice_fiscale import normalize
 from .models import HostOrganisation, Position
+from .text import single_line
+
+logger = logging.getLogger(__name__)
+
+# The longest subject we send; a header is kept short and on one line whatever it holds.
+SUBJECT_MAX_LENGTH = 150
 
 MSG_REASON_REQUIRED = _("Indicare la motivazione: verrà comunicata all'ente.")
 MSG_NOT_PENDING = _("La richiesta è già stata decisa (stato attuale: %(status)s).")
@@ -55,21 +67,24 @@ POSITION_FIELDS = (
 )
 
 
+def _deliver(subject, body, recipients):
+    """Runs after the commit: whatever the mail server or backend does, the stored data stands
+    (staff still find every submission in the moderation queue)."""
+    try:
+        send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, recipients, fail_silently=False)
+    except Exception:
+        logger.exception(
+            "Email «%s» to %d recipient(s) could not be sent", subject, len(recipients)
+        )
+
+
 def _send(subject, template, context, recipients):
-    recipients = [address for address in recipients if address]
+    recipients = [single_line(address) for address in recipients if address]
     if not recipients:
         return
     body = render_to_string(template, context)
-    transaction.on_commit(
-        partial(
-            send_mail,
-            str(subject),
-            body,
-            settings.DEFAULT_FROM_EMAIL,
-            recipients,
-            fail_silently=False,
-        )
-    )
+    subject = single_line(subject)[:SUBJECT_MAX_LENGTH]
+    transaction.on_commit(partial(_deliver, subject, body, recipients))
 
 
 def _admin_url(name, *args):
@@ -129,7 +144,7 @@ def register_submission(organisation_data, *, positions_data):
         [organisation.email],
     )
     _send(
-        _("ZeroOttanta: nuova richiesta da %(name)s") % {"name": organisation.name},
+        _("ZeroOttanta: nuova richiesta di adesione alla rete"),
         "network/email/staff_new_submission.txt",
         {**context, "queue_url": _admin_url("network_moderation:index")},
         settings.STAFF_NOTIFICATION_EMAILS,
@@ -162,7 +177,7 @@ def _decide_organisation(organisation, *, status, reason, user):
     organisation.full_clean()
     organisation.save()
     _send(
-        _("ZeroOttanta: esito della richiesta di %(name)s") % {"name": organisation.name},
+        _("ZeroOttanta: esito della vostra richiesta di adesione alla rete"),
         "network/email/organisation_decision.txt",
         {"organisation": organisation, "reason": reason},
         [organisation.email],

@@ -174,13 +174,16 @@ def registration_view(page, request):
                 # Bots get the same answer as people, and nothing is stored.
                 return redirect(page.thanks_url())
             if form.is_valid() and formset.is_valid():
-                if form.sent_too_fast() or over_rate_limit(request):
+                # A start token replayed is a bot replaying one served form: the same answer
+                # as people get, nothing stored.
+                if form.sent_too_fast() or not form.claim_start_token() or over_rate_limit(request):
                     return redirect(page.thanks_url())
                 try:
                     register_submission(
                         form.organisation_data(), positions_data=formset.positions_data()
                     )
                 except ValidationError as error:
+                    form.release_start_token()
                     form.add_error(None, error)
                 else:
                     return redirect(page.thanks_url())
