@@ -1,17 +1,23 @@
 """The audit trail of personal data: who opened, changed, exported or imported what, and when.
 
 It stores ids, never the record's contents, so the trail itself leaks nothing and survives the
-person's anonymisation.
+person's anonymisation. Every event that concerns a person carries the person's and the Comune's
+ids, so the person's access report (``casework.privacy.access_report``) lists it: a bulk export
+leaves one event per exported record (``record_rows``) or per person named
+(``record_people_of_log_entries``), inserted in bulk, in a number of queries that does not grow
+with the number of rows.
 """
 
-from .models import AuditEvent
+from collections import defaultdict
+
+from .models import AuditEvent, Beneficiary
 
 Action = AuditEvent.Action
 
 
 def _ids_of(obj):
     """The person and Comune an object belongs to, without extra queries where possible."""
-    from .models import Beneficiary, Pathway, Referral, Voucher
+    from .models import Pathway, Referral, Voucher
 
     if isinstance(obj, Beneficiary):
         return obj.pk, obj.residence_comune_id
@@ -75,3 +81,102 @@ def record_events(user, action, rows, *, batch_size=1000):
             batch = []
     if batch:
         AuditEvent.objects.bulk_create(batch)
+
+
+def person_paths():
+    """Model -> path from it to the person (``Beneficiary``) whose personal data it holds."""
+    from . import models as m
+
+    via_pathway = "pathway__referral__beneficiary"
+    return {
+        m.Beneficiary: "pk",
+        m.Referral: "beneficiary",
+        m.Pathway: "referral__beneficiary",
+        m.PathwayActivity: via_pathway,
+        m.FollowUp: via_pathway,
+        m.TutoringSession: via_pathway,
+        m.Timesheet: via_pathway,
+        m.Voucher: via_pathway,
+        m.InvoiceLine: f"voucher__{via_pathway}",
+    }
+
+
+def _person_and_comune_paths(model):
+    from .scoping import scope_paths
+
+    return person_paths().get(model), scope_paths().get(model)
+
+
+def record_rows(user, action, queryset, *, detail=""):
+    """One event per row of ``queryset`` (a listing or a file as it was handed out), with its
+    person and Comune: one query reads the ids, one insert per thousand rows. For a model that
+    holds no person (budgets) one event says how many rows went out."""
+    model = queryset.model
+    label = model._meta.label_lower
+    person_path, comune_path = _person_and_comune_paths(model)
+    if person_path is None:
+        return record_event(user, action, model=label, detail=f"{detail}: {queryset.count()} righe")
+    # The listing's own ordering and prefetches serve the page, not this read of three ids.
+    rows = (
+        queryset.order_by()
+        .prefetch_related(None)
+        .values_list("pk", person_path, comune_path)
+        .iterator(chunk_size=2000)
+    )
+    record_events(
+        user,
+        action,
+        (
+            {
+                "model": label,
+                "object_id": pk,
+                "beneficiary_id": person_id,
+                "comune_id": comune_id,
+                "detail": detail,
+            }
+            for pk, person_id, comune_id in rows
+        ),
+    )
+    return None
+
+
+def record_people_of_log_entries(user, action, entries, *, detail=""):
+    """One event per person named by ``entries`` (Wagtail log entries: the site history), with
+    the person's Comune of residence. Log entries carry the record's label (a name) but not its
+    person, so each model with personal data is read once for the people behind its entries:
+    a fixed number of queries whatever the number of entries."""
+    from django.contrib.contenttypes.models import ContentType
+
+    paths = person_paths()
+    ids_by_model = defaultdict(set)
+    for entry in entries:
+        # Page log entries have no object_id field of ours to follow: pages hold no case data.
+        content_type_id = getattr(entry, "content_type_id", None)
+        object_id = str(getattr(entry, "object_id", "") or "")
+        if content_type_id is None or not object_id.isdigit():
+            continue
+        model = ContentType.objects.get_for_id(content_type_id).model_class()
+        if model in paths:
+            ids_by_model[model].add(int(object_id))
+    people = {}
+    for model, ids in ids_by_model.items():
+        person = paths[model]
+        person_comune = "residence_comune" if person == "pk" else f"{person}__residence_comune"
+        rows = model._default_manager.filter(pk__in=ids).values_list(person, person_comune)
+        for person_id, comune_id in rows:
+            if person_id is not None:
+                people.setdefault(person_id, comune_id)
+    record_events(
+        user,
+        action,
+        (
+            {
+                "model": Beneficiary._meta.label_lower,
+                "object_id": person_id,
+                "beneficiary_id": person_id,
+                "comune_id": comune_id,
+                "detail": detail,
+            }
+            for person_id, comune_id in sorted(people.items())
+        ),
+    )

@@ -13,11 +13,13 @@ from django.db.models.functions import Cast
 from django.http import Http404, HttpResponseRedirect
 from django.urls import Resolver404, resolve, reverse
 from django.utils.cache import patch_cache_control
+from wagtail.admin.auth import require_admin_access
 from wagtail.admin.views.reports.audit_logging import LogEntriesView
 from wagtail.models import ModelLogEntry
 
 from . import accounts
 from .access import visible_comune_ids
+from .audit import Action, record_people_of_log_entries
 from .scoping import scope_for_model, scope_paths
 
 # Views an authenticated but not yet verified user may reach: signing in and out, resetting a
@@ -104,15 +106,16 @@ class NoStoreMiddleware:
 class ScopedLogEntriesView(LogEntriesView):
     """Wagtail's site history, without other Comuni's records: their log entries carry the
     record's label (a person's name) and would otherwise be listed to every user who may view
-    the model."""
+    the model. Its export (CSV or XLSX) names people: one AuditEvent EXPORT per person, for every
+    user."""
 
     def filter_queryset(self, queryset):
         queryset = super().filter_queryset(queryset)
-        if queryset.model is not ModelLogEntry:
+        user = self.request.user
+        if queryset.model is not ModelLogEntry or visible_comune_ids(user) is None:
             return queryset
         from django.contrib.contenttypes.models import ContentType
 
-        user = self.request.user
         scoped_types = []
         allowed = Q()
         for model in scope_paths():
@@ -127,9 +130,21 @@ class ScopedLogEntriesView(LogEntriesView):
         queryset = queryset.filter(~Q(content_type_id__in=scoped_types) | allowed)
         return queryset
 
+    def decorate_paginated_queryset(self, queryset):
+        entries = super().decorate_paginated_queryset(queryset)
+        if self.is_export:
+            record_people_of_log_entries(
+                self.request.user,
+                Action.EXPORT,
+                entries,
+                detail=f"esportazione cronologia del sito ({self.request.GET.get('export')})",
+            )
+        return entries
+
 
 def _scoped_site_history(results_only):
-    return ScopedLogEntriesView.as_view(results_only=results_only)
+    # Served in place of Wagtail's URL, so it takes the admin-access check of Wagtail's URLs.
+    return require_admin_access(ScopedLogEntriesView.as_view(results_only=results_only))
 
 
 SITE_HISTORY_VIEWS = {
@@ -148,7 +163,8 @@ class ScopedSideDoorsMiddleware:
 
     - bulk actions (``/admin/bulk/<app>/<model>/<action>/?id=...``) list the records the user may
       not act on *by name*; any id outside the user's scope (or ``id=all``) is a 404 instead;
-    - the site-history report is served by ``ScopedLogEntriesView``;
+    - the site-history report is served by ``ScopedLogEntriesView`` (to every user: it audits
+      the export);
     - the admin API's documents endpoint (reports of other Comuni) is a 404.
     """
 
@@ -166,14 +182,18 @@ class ScopedSideDoorsMiddleware:
         documents_api = name.startswith(DOCUMENTS_API_PREFIX)
         if name != "wagtail_bulk_action" and name not in SITE_HISTORY_VIEWS and not documents_api:
             return None
-        if not request.user.is_authenticated or visible_comune_ids(request.user) is None:
+        if not request.user.is_authenticated:
+            return None
+        if name in SITE_HISTORY_VIEWS:
+            # Every user: its export is audited; the scoping applies to users bound to Comuni.
+            return SITE_HISTORY_VIEWS[name](request, *view_args, **view_kwargs)
+        if visible_comune_ids(request.user) is None:
             return None
         if documents_api:
             raise Http404
         if name == "wagtail_bulk_action":
             self.check_bulk_action(request, view_kwargs)
-            return None
-        return SITE_HISTORY_VIEWS[name](request, *view_args, **view_kwargs)
+        return None
 
     def check_bulk_action(self, request, view_kwargs):
         from django.apps import apps

@@ -6,6 +6,11 @@ from the whole table. ``ScopedViewSetMixin`` closes them all at the URL level: e
 viewset (and of its chooser) that carries a ``pk`` first checks that the object is in the user's
 scope and answers 404 otherwise, so a view added by a future Wagtail release is covered too.
 Forms are scoped as well, so a foreign key to another Comune's record cannot be posted.
+
+The same mixin puts the audit on the doors that hand a person's data out without being one of
+our own views: a list export (``?export=csv|xlsx``, on the listing and on its results URL) leaves
+one AuditEvent EXPORT per exported record, the history and the revision compare of a record leave
+a VIEW of its person.
 """
 
 from functools import wraps
@@ -16,6 +21,9 @@ from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.http import Http404
 from django.urls import URLPattern
 from wagtail.admin.forms import WagtailAdminModelForm
+from wagtail.admin.views.generic.history import HistoryView
+from wagtail.admin.views.generic.models import RevisionsCompareView
+from wagtail.admin.views.mixins import SpreadsheetExportMixin
 from wagtail.snippets.views.chooser import (
     ChooseResultsView,
     ChooseView,
@@ -25,6 +33,7 @@ from wagtail.snippets.views.chooser import (
 )
 
 from .access import scope
+from .audit import Action, person_paths, record_event, record_rows
 
 
 def scope_paths():
@@ -143,6 +152,56 @@ def _guard_view(view, get_scoped_queryset):
     return guarded
 
 
+class AuditedExportMixin:
+    """In front of a listing of personal data: its list export records, before the file goes
+    out, one EXPORT per exported row (the exact queryset: filters and search applied)."""
+
+    def as_spreadsheet(self, queryset, spreadsheet_format):
+        record_rows(
+            self.request.user,
+            Action.EXPORT,
+            queryset,
+            detail=f"esportazione elenco ({spreadsheet_format})",
+        )
+        return super().as_spreadsheet(queryset, spreadsheet_format)
+
+
+class AuditedObjectViewMixin:
+    """In front of Wagtail's history and revision compare of a record: opening them shows the
+    person's data (the compare shows the fields, the history the record's label), so a VIEW."""
+
+    def get(self, request, *args, **kwargs):
+        response = super().get(request, *args, **kwargs)
+        if response.status_code == 200 and getattr(self, "object", None) is not None:
+            record_event(request.user, Action.VIEW, self.object, detail=self.audit_detail)
+        return response
+
+
+_AUDITED_VIEWS = (
+    (SpreadsheetExportMixin, AuditedExportMixin, ""),
+    (RevisionsCompareView, AuditedObjectViewMixin, "revisions_compare"),
+    (HistoryView, AuditedObjectViewMixin, "history"),
+)
+_audited_classes = {}
+
+
+def audited_view_class(view_class, model):
+    """``view_class`` with its audit mixin in front when it hands out a person's data (built
+    once per class); other views and models without people pass through."""
+    if model not in person_paths():
+        return view_class
+    for base, mixin, detail in _AUDITED_VIEWS:
+        if issubclass(view_class, base) and not issubclass(view_class, mixin):
+            if view_class not in _audited_classes:
+                _audited_classes[view_class] = type(
+                    f"Audited{view_class.__name__}",
+                    (mixin, view_class),
+                    {"audit_detail": detail, "__module__": __name__},
+                )
+            return _audited_classes[view_class]
+    return view_class
+
+
 class ScopedViewSetMixin:
     """Mix into a SnippetViewSet (or ModelViewSet) of a model with personal data.
 
@@ -169,6 +228,11 @@ class ScopedViewSetMixin:
 
     def get_urlpatterns(self):
         return guard_urlpatterns(super().get_urlpatterns(), self.scoped_queryset)
+
+    def construct_view(self, view_class, **kwargs):
+        # Every view of the viewset is built here, also the list results and the history
+        # results, so the audit reaches each door that serves the same data.
+        return super().construct_view(audited_view_class(view_class, self.model), **kwargs)
 
     @property
     def chooser_viewset(self):

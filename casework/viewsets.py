@@ -26,7 +26,6 @@ from wagtail.snippets.views.snippets import IndexView as SnippetIndexView
 from wagtail.snippets.views.snippets import SnippetViewSet
 
 from .access import scope, visible_comuni
-from .audit import Action, record_events
 from .choices import EmploymentCondition, PathwayStatus, PathwayType, ReferralStatus, TargetGroup
 from .deadlines import (
     DUE_SOON,
@@ -183,27 +182,6 @@ class PersonSearchIndexView(SnippetIndexView):
 
     person_path = "beneficiary"
     own_search_fields = ()
-
-    def get(self, request, *args, **kwargs):
-        response = super().get(request, *args, **kwargs)
-        if request.GET.get("export") in self.FORMATS:
-            # An export hands personal data out: one audit row per exported record's person.
-            rows = self.get_queryset().values_list("pk", f"{self.person_path}_id", "comune_id")
-            record_events(
-                request.user,
-                Action.EXPORT,
-                (
-                    {
-                        "model": self.model._meta.label_lower,
-                        "object_id": pk,
-                        "beneficiary_id": person_id,
-                        "comune_id": comune_id,
-                        "detail": "esportazione elenco",
-                    }
-                    for pk, person_id, comune_id in rows.iterator(chunk_size=2000)
-                ),
-            )
-        return response
 
     def search_queryset(self, queryset):
         if not self.is_searching:
