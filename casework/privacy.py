@@ -33,6 +33,7 @@ from .access import is_programme_manager
 from .audit import Action, record_event
 from .choices import PathwayStatus, ReferralStatus
 from .models import (
+    AUDIT_MIN_RETENTION_MONTHS,
     AuditEvent,
     Beneficiary,
     FollowUp,
@@ -43,15 +44,16 @@ from .models import (
     TeamMeeting,
     TutoringSession,
     Voucher,
+    audit_purge_latest_cutoff,
 )
 
 OPEN_REFERRAL_STATUSES = (ReferralStatus.RECEIVED, ReferralStatus.TAKEN_IN_CHARGE)
 OPEN_PATHWAY_STATUSES = (PathwayStatus.INTAKE, PathwayStatus.MATCHING, PathwayStatus.ACTIVE)
 ANONYMISED_LAST_NAME = "Anonimizzato"
 SCRUBBED = "[dato anonimizzato]"
-# The audit trail is kept at least this long whatever the setting says (the issue's minimum;
-# the PostgreSQL trigger enforces the same).
-MIN_AUDIT_RETENTION_MONTHS = 24
+# The audit trail is kept at least this long whatever the setting says (casework.models holds
+# the floor, with the database triggers).
+MIN_AUDIT_RETENTION_MONTHS = AUDIT_MIN_RETENTION_MONTHS
 
 ONLY_PROGRAMME_MANAGER = gettext_lazy(
     "Solo il responsabile PAL può esportare i dati di una persona."
@@ -255,16 +257,9 @@ def anonymise_due(today=None):
 
 def purge_audit_events(now=None):
     """Delete audit rows older than the retention (never less than 24 months); returns how
-    many."""
-    months = max(settings.AUDIT_RETENTION_MONTHS, MIN_AUDIT_RETENTION_MONTHS)
-    now = now or timezone.now()
-    total_months = now.year * 12 + now.month - 1 - months
-    year, month = divmod(total_months, 12)
-    try:
-        cutoff = now.replace(year=year, month=month + 1)
-    except ValueError:
-        cutoff = now.replace(year=year, month=month + 1, day=28)
-    deleted, _rows = AuditEvent.objects.purge_older_than(cutoff)
+    many. ``now`` may only be the present or the past: ``purge_older_than`` refuses a cutoff
+    younger than the retention counted from the real clock."""
+    deleted, _rows = AuditEvent.objects.purge_older_than(audit_purge_latest_cutoff(now))
     return deleted
 
 
