@@ -4,10 +4,13 @@ schedules, read-only, through wagtail-modeladmin (the one place the architecture
 Task arguments and results are never shown: our tasks carry only ids, but a task queued by
 another app might not."""
 
+from django.contrib.admin.options import IncorrectLookupParameters
+from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 from django_q.models import Failure, OrmQ, Schedule, Success
 from wagtail_modeladmin.helpers import PermissionHelper
 from wagtail_modeladmin.options import ModelAdmin, ModelAdminGroup
+from wagtail_modeladmin.views import IndexView
 
 from casework.access import is_programme_manager
 
@@ -32,8 +35,29 @@ class ReadOnlyPermissionHelper(PermissionHelper):
         return False
 
 
+class MonitorIndexView(IndexView):
+    """wagtail-modeladmin applies every query-string parameter it does not know as a lookup on
+    the model, so ``?comune=16`` was a server error (no such field) and ``?result__contains=``
+    would have searched the arguments and results that the list never shows. Here only the
+    declared filters, the search, the ordering and the page are read; anything else is ignored,
+    and a malformed value of a declared filter gives the plain listing."""
+
+    def get_filters(self, request):
+        specs, has_filters, _remaining, use_distinct = super().get_filters(request)
+        return specs, has_filters, {}, use_distinct
+
+    def get_queryset(self, request=None):
+        try:
+            return super().get_queryset(request)
+        except IncorrectLookupParameters:
+            self.params = QueryDict(mutable=True)
+            self.query = ""
+            return super().get_queryset(request)
+
+
 class MonitorAdmin(ModelAdmin):
     permission_helper_class = ReadOnlyPermissionHelper
+    index_view_class = MonitorIndexView
     inspect_view_enabled = True
     list_per_page = 50
     add_to_settings_menu = False
