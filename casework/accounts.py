@@ -51,6 +51,13 @@ WRONG_PASSWORD = gettext_lazy("La password non è corretta.")
 TOO_MANY_FAILURES = gettext_lazy(
     "Troppi codici errati: per sicurezza la sessione è stata chiusa. Accedi di nuovo."
 )
+DEMO_PASSWORD_REFUSED = gettext_lazy(
+    "Questo account ha ancora la password dimostrativa, che è pubblica: chiunque la conosca "
+    "potrebbe attivare il proprio telefono al posto tuo, quindi il secondo fattore non si può "
+    "attivare. Scegli una nuova password con «Password dimenticata?» (il collegamento arriva "
+    "all'indirizzo email dell'account) oppure chiedi all'amministratore di impostarla, poi "
+    "accedi di nuovo."
+)
 LOCKED_OUT = gettext_lazy(
     "Troppi tentativi di accesso falliti per questo utente da questo indirizzo. "
     "Riprova tra %(minutes)s minuti o chiedi all'amministratore di sbloccare l'account."
@@ -92,6 +99,27 @@ def lockout_response(request, original_response=None, credentials=None):
         "casework/accounts/locked_out.html",
         {"message": LOCKED_OUT % {"minutes": minutes}},
         status=429,
+    )
+
+
+def has_demo_password(user):
+    from .demo import has_demo_password as check
+
+    return check(user)
+
+
+def demo_password_response(request):
+    """The first set-up of a second factor binds the account to whoever holds the password. With
+    the published demo password that could be anybody, so the set-up is refused until the
+    password is changed out of this session: by the reset link sent to the account's email
+    (its screens are open before the second factor) or by an administrator. The in-admin password
+    change is no way out: it sits behind the second factor, and whoever knows the demo password
+    would pass it too. A page, not a redirect, so the middleware cannot loop."""
+    return render(
+        request,
+        "casework/accounts/demo_password.html",
+        {"message": DEMO_PASSWORD_REFUSED},
+        status=403,
     )
 
 
@@ -199,8 +227,11 @@ class SetupView(View):
     template_name = "casework/accounts/setup.html"
 
     def dispatch(self, request, *args, **kwargs):
-        if has_device(request.user) and not request.user.is_verified():
-            return HttpResponseRedirect(reverse(VERIFY_URL_NAME))
+        if has_device(request.user):
+            if not request.user.is_verified():
+                return HttpResponseRedirect(reverse(VERIFY_URL_NAME))
+        elif has_demo_password(request.user):
+            return demo_password_response(request)
         return super().dispatch(request, *args, **kwargs)
 
     def pending_device(self, request, create):

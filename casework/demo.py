@@ -9,6 +9,14 @@ from .models import StaffProfile
 from .roles import AGENCY_OPERATOR, PROGRAMME_MANAGER, SOCIAL_WORKER
 
 DEMO_PASSWORD = "ZeroOttanta-demo-2016"
+# Every password the demo has ever given its accounts: published, so an account still holding
+# one proves nothing about who signs in with it (``accounts.SetupView`` refuses those).
+DEMO_PASSWORDS = (DEMO_PASSWORD,)
+
+
+def has_demo_password(user):
+    return any(user.check_password(password) for password in DEMO_PASSWORDS)
+
 
 DEMO_USERS = [
     ("admin", "Amministratore", "Sistema", None, []),

@@ -184,6 +184,10 @@ ZO_REQUIRE_2FA = env_bool("ZO_REQUIRE_2FA", True)
 OTP_TOTP_ISSUER = "ZeroOttanta"
 # Each failed code doubles the wait before the next attempt (1 s, 2 s, 4 s, ...).
 OTP_TOTP_THROTTLE_FACTOR = 1
+# Whether ``load_demo`` may run with these settings at all (its accounts have a published
+# password). Off unless asked for; the development and test settings turn it on, production
+# turns it off whatever the environment says.
+ZO_ALLOW_DEMO_DATA = env_bool("ZO_ALLOW_DEMO_DATA", False)
 # Keyed hash of tax codes in pseudonymised exports (casework.privacy); separate from SECRET_KEY
 # so either can be rotated alone.
 PSEUDONYMISATION_KEY = os.environ.get("PSEUDONYMISATION_KEY", "")

@@ -7,4 +7,5 @@ EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 ALLOWED_HOSTS = ["*"]
 # Demo passwords are printed by load_demo only when this is on.
 SHOW_DEMO_PASSWORDS = True
+ZO_ALLOW_DEMO_DATA = True
 PSEUDONYMISATION_KEY = PSEUDONYMISATION_KEY or "dev-only-pseudonymisation-key"

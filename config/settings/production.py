@@ -23,3 +23,5 @@ CSRF_COOKIE_SAMESITE = "Lax"
 # Every admin account passes a second factor in production, whatever the environment says.
 ZO_REQUIRE_2FA = True
 SHOW_DEMO_PASSWORDS = False
+# Demo accounts (published password) never enter a production database, not even on request.
+ZO_ALLOW_DEMO_DATA = False

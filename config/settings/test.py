@@ -9,6 +9,7 @@ CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"
 Q_CLUSTER = {**Q_CLUSTER, "sync": True}
 MEDIA_ROOT = VAR_DIR / "test-media"
 SHOW_DEMO_PASSWORDS = False
+ZO_ALLOW_DEMO_DATA = True
 WAGTAILADMIN_BASE_URL = "http://testserver"
 # Tests log in with force_login; the two-factor tests switch this on (tests/casework/
 # test_security_accounts.py) and tests.factories.verified_login gives a verified session.

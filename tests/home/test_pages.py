@@ -70,12 +70,12 @@ def test_admin_login_page(client):
 
 
 def test_load_demo_is_idempotent(db, capsys):
-    call_command("load_demo")
+    call_command("load_demo", "--i-know-this-is-not-production")
     from django.contrib.auth import get_user_model
     from wagtail.models import Page
 
     users, pages = get_user_model().objects.count(), Page.objects.count()
-    call_command("load_demo")
+    call_command("load_demo", "--i-know-this-is-not-production")
     assert get_user_model().objects.count() == users
     assert Page.objects.count() == pages
     out = capsys.readouterr().out
