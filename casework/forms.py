@@ -10,6 +10,7 @@ from network.codice_fiscale import normalize
 from . import services
 from .access import (
     can_read_confidential_notes,
+    can_see_comune,
     is_programme_manager,
     is_social_worker,
     visible_comuni,
@@ -28,6 +29,9 @@ from .rules import INTAKE_DEADLINE_DAYS
 from .scoping import ScopedAdminForm
 
 CONFIDENTIAL_FIELD = "confidential_notes"
+MSG_RESIDENCE_READ_ONLY = _(
+    "Il cambio di residenza si registra con l'azione «Cambia residenza» del responsabile PAL."
+)
 
 
 def may_read_notes(user, beneficiary):
@@ -46,12 +50,41 @@ def _add_errors(form, error):
         form.add_error(None, error.messages)
 
 
-class BeneficiaryAdminForm(ScopedAdminForm):
+class KeepUneditableFieldsMixin:
+    """Wagtail's "revert to this revision" saves the whole old revision through the edit form,
+    so without this a status, an amount, a decision or a residence set by a service could be put
+    back by anybody allowed to edit the record, past every rule of the services. Every field the
+    form does not edit (absent or disabled) is re-read from the database before the form's own
+    values are applied: a revert restores only what the edit form itself may change."""
+
+    def _post_clean(self):
+        instance = self.instance
+        if instance.pk is not None:
+            current = type(instance)._default_manager.filter(pk=instance.pk).first()
+            if current is not None:
+                for field in instance._meta.concrete_fields:
+                    form_field = self.fields.get(field.name)
+                    if field.primary_key or (form_field is not None and not form_field.disabled):
+                        continue
+                    setattr(instance, field.attname, getattr(current, field.attname))
+                    if form_field is not None and field.name in self.cleaned_data:
+                        # A disabled field's value is the instance's, in a revert the old one.
+                        self.cleaned_data[field.name] = getattr(current, field.name)
+        super()._post_clean()
+
+
+class BeneficiaryAdminForm(KeepUneditableFieldsMixin, ScopedAdminForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if CONFIDENTIAL_FIELD in self.fields and not may_read_notes(self.for_user, self.instance):
             # Removing the field (not just hiding it) also keeps a POST from blanking the notes.
             del self.fields[CONFIDENTIAL_FIELD]
+        residence = self.fields.get("residence_comune")
+        if residence is not None and self.instance.pk is not None:
+            # A change of residence moves the person to another Comune's social workers: it is
+            # the programme manager's explicit, audited act (``services.change_residence``).
+            residence.disabled = True
+            residence.help_text = MSG_RESIDENCE_READ_ONLY
 
     def clean_tax_code(self):
         return normalize(self.cleaned_data.get("tax_code"))
@@ -69,7 +102,7 @@ class BeneficiaryAdminForm(ScopedAdminForm):
         return cleaned
 
 
-class ReferralAdminForm(ScopedAdminForm):
+class ReferralAdminForm(KeepUneditableFieldsMixin, ScopedAdminForm):
     """Editing a referral's data; its status changes only through the action screens."""
 
     def clean(self):
@@ -95,7 +128,7 @@ class ReferralAdminForm(ScopedAdminForm):
         return super().save(commit=commit)
 
 
-class PathwayAdminForm(ScopedAdminForm):
+class PathwayAdminForm(KeepUneditableFieldsMixin, ScopedAdminForm):
     def clean(self):
         cleaned = super().clean()
         intake_on = cleaned.get("intake_on")
@@ -228,7 +261,12 @@ class NewReferralForm(forms.Form):
             services.check_personal_data(code)
         except ValidationError as error:
             raise ValidationError(error.message_dict["tax_code"]) from None
-        self.existing = services.find_beneficiary(code)
+        existing = services.find_beneficiary(code)
+        if existing is not None and not can_see_comune(self.user, existing.residence_comune_id):
+            # The person is another Comune's resident: that Comune refers them. Nothing of them
+            # (name, birth date, Comune) is shown, and the referral is not attached to them.
+            raise ValidationError(services.MSG_OTHER_RESIDENCE)
+        self.existing = existing
         return code
 
     def clean(self):
@@ -308,6 +346,20 @@ class TakeInChargeForm(forms.Form):
 
 class ReasonForm(forms.Form):
     reason = forms.CharField(label=_("Motivazione"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class ChangeResidenceForm(ReasonForm):
+    comune = forms.ModelChoiceField(label=_("Nuovo Comune di residenza"), queryset=None)
+
+    field_order = ["comune", "reason"]
+
+    def __init__(self, *args, person, **kwargs):
+        super().__init__(*args, **kwargs)
+        from network.models import Comune
+
+        self.fields["comune"].queryset = Comune.objects.exclude(
+            pk=person.residence_comune_id
+        ).order_by("name")
 
 
 class ReopenForm(ReasonForm):

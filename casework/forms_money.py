@@ -5,9 +5,11 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.widgets import AdminDateInput
 
 from . import services
-from .access import scope, visible_comuni
+from .access import is_programme_manager, scope, visible_comuni
 from .choices import PathwayStatus, VoucherKind
+from .forms import KeepUneditableFieldsMixin
 from .models import Pathway
+from .scoping import ScopedAdminForm
 
 MSG_PERIOD_ORDER = _("La fine del periodo precede l'inizio.")
 MSG_DECISION_WITHOUT_CHOICE = _("Scegliere se approvare o respingere.")
@@ -17,6 +19,27 @@ DECISION_CHOICES = [
     (services.DECISION_APPROVE, _("Approva")),
     (services.DECISION_REJECT, _("Respingi")),
 ]
+
+
+DECISION_NOTE_FIELD = "decision_note"
+
+
+def may_edit_decision(user):
+    """The joint team's decision (and its note) is the programme manager's to record; the
+    agency proposes vouchers and reads the decision."""
+    return is_programme_manager(user) and user.has_perm("casework.change_voucher")
+
+
+class VoucherAdminForm(KeepUneditableFieldsMixin, ScopedAdminForm):
+    """The voucher's edit form: the decision note, for the programme manager only. Status,
+    decision date and author, meeting and amounts are never in it, and are re-read from the
+    database on save, so neither a forged POST nor "revert to this revision" changes them."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if DECISION_NOTE_FIELD in self.fields and not may_edit_decision(self.for_user):
+            # Removed, not hidden: a posted note is then ignored.
+            del self.fields[DECISION_NOTE_FIELD]
 
 
 class InvoiceCheckForm(forms.Form):

@@ -20,6 +20,9 @@ from network.codice_fiscale import parse_personal_code as _parse_cf
 
 from . import deadlines as _deadlines
 from .access import can_see_comune as _can_see_comune
+from .access import is_programme_manager as _is_programme_manager
+from .audit import Action as _AuditAction
+from .audit import record_event as _record_event
 from .choices import COMMITTED_VOUCHER_STATUSES as _COMMITTED
 from .choices import Activity as _Activity
 from .choices import (
@@ -52,6 +55,19 @@ MSG_BIRTH_DATE_MISMATCH = _("La data di nascita non corrisponde al codice fiscal
 MSG_SEX_MISMATCH = _("Il sesso non corrisponde al codice fiscale.")
 MSG_PERSON_EXISTS = _("Esiste già una persona con questo codice fiscale.")
 MSG_OPEN_REFERRAL_EXISTS = _("La persona ha già una segnalazione aperta.")
+# The same rule as the import's (``importing.MSG_OTHER_RESIDENCE``), worded for a screen; it names
+# no Comune, so a social worker learns nothing of another Comune's resident.
+MSG_OTHER_RESIDENCE = _(
+    "Questa persona risulta residente in un altro Comune: la segnalazione spetta a quel Comune."
+)
+MSG_RESIDENCE_MANAGER_ONLY = _(
+    "Il cambio di residenza è registrato dal responsabile PAL del programma."
+)
+MSG_SAME_RESIDENCE = _("La persona risulta già residente in questo Comune.")
+MSG_RESIDENCE_OPEN_REFERRAL = _(
+    "La persona ha una segnalazione aperta del Comune di %(comune)s: la residenza si cambia "
+    "dopo che quella segnalazione è chiusa, ritirata o non accolta."
+)
 MSG_DEADLINE_TOO_SHORT = _("La presa in carico deve avvenire entro 15 giorni: non si può ridurre.")
 MSG_LONGER_DEADLINE_NEEDS_GROUP = _(
     "Una scadenza più lunga di 15 giorni è ammessa solo per la segnalazione di un gruppo, "
@@ -171,8 +187,14 @@ def create_referral(
         group_name.strip() and deadline_reason.strip()
     ):
         raise ValidationError({"intake_deadline_days": MSG_LONGER_DEADLINE_NEEDS_GROUP})
-    # Lock the person so that two simultaneous referrals of the same person cannot both pass.
-    Beneficiary.objects.select_for_update().filter(pk=beneficiary.pk).first()
+    # Lock the person so that two simultaneous referrals of the same person cannot both pass,
+    # and so that a change of residence running at the same moment is seen.
+    locked = Beneficiary.objects.select_for_update().filter(pk=beneficiary.pk).first()
+    residence_id = locked.residence_comune_id if locked else beneficiary.residence_comune_id
+    if residence_id != comune.pk:
+        # A referral comes from the person's residence Comune (the import refuses the same row):
+        # otherwise a Comune would pull another Comune's resident into its scope and exports.
+        raise ValidationError({"comune": MSG_OTHER_RESIDENCE})
     if beneficiary.referrals.filter(status__in=_OPEN_REFERRAL).exists():
         raise ValidationError(MSG_OPEN_REFERRAL_EXISTS)
     referral = Referral(
@@ -194,6 +216,56 @@ def create_referral(
     referral.save()
     referral.save_revision(user=user, log_action=True)
     return referral
+
+
+@transaction.atomic
+def change_residence(person, *, comune, user, reason):
+    """The person now lives in ``comune``: an explicit act of the programme manager, with its
+    reason, in the record's history and in the audit trail. Residence decides which Comune's
+    social workers see the person and which Comune refers them, so it changes nowhere else (the
+    edit form shows it read-only, the import refuses a row of another Comune).
+
+    Refused while the person has an open referral (received or taken in charge): that case
+    belongs to the referring Comune, whose budget pays for it, and moving the person would take
+    them out of sight of the very social workers following it. Once that referral is closed,
+    withdrawn or declined, the residence changes and the new Comune refers the person."""
+    if not _is_programme_manager(user):
+        raise ValidationError(MSG_RESIDENCE_MANAGER_ONLY)
+    reason = _required_text(reason, "reason")
+    person = (
+        Beneficiary.objects.select_for_update(of=("self",))
+        .select_related("residence_comune")
+        .get(pk=person.pk)
+    )
+    old = person.residence_comune
+    if old.pk == comune.pk:
+        raise ValidationError({"comune": MSG_SAME_RESIDENCE})
+    open_referral = (
+        person.referrals.filter(status__in=_OPEN_REFERRAL).select_related("comune").first()
+    )
+    if open_referral is not None:
+        raise ValidationError(MSG_RESIDENCE_OPEN_REFERRAL % {"comune": open_referral.comune})
+    person.residence_comune = comune
+    person.full_clean()
+    person.save(update_fields=["residence_comune", "updated_at"])
+    person.save_revision(user=user, log_action=True)
+    _history(
+        person,
+        "casework.change_residence",
+        user,
+        old_comune=old.pk,
+        new_comune=comune.pk,
+        reason=reason,
+    )
+    # Ids only, as everywhere in the trail: from which Comune to which.
+    _record_event(
+        user,
+        _AuditAction.CHANGE,
+        person,
+        comune_id=old.pk,
+        detail=f"cambio di residenza: Comune {old.pk} -> Comune {comune.pk}",
+    )
+    return person
 
 
 def _build_checklist(pathway, chosen=()):

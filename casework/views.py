@@ -25,9 +25,10 @@ from .deadlines import (
     annotate_pathway_deadline,
     annotate_referral_deadline,
 )
-from .models import FollowUp, Pathway, PathwayActivity, Referral, TeamMeeting
+from .models import Beneficiary, FollowUp, Pathway, PathwayActivity, Referral, TeamMeeting
 
 MATCHING_URL_NAME = "casework_pathway_matching"
+CHANGE_RESIDENCE_URL_NAME = "wagtailsnippets_casework_beneficiary:change_residence"
 
 
 def matching_url(pathway):
@@ -74,6 +75,14 @@ class ConfidentialInspectMixin:
 
 class BeneficiaryInspectView(AuditedViewMixin, ConfidentialInspectMixin, InspectView):
     template_name = "casework/beneficiary_inspect.html"
+
+    @property
+    def header_buttons(self):
+        buttons = list(super().header_buttons)
+        if is_programme_manager(self.request.user):
+            url = reverse(CHANGE_RESIDENCE_URL_NAME, args=[self.object.pk])
+            buttons.append(HeaderButton(_("Cambia residenza"), url=url, icon_name="home"))
+        return buttons
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -334,6 +343,30 @@ class WithdrawView(ServiceActionView):
         )
 
 
+class ChangeResidenceView(ServiceActionView):
+    """The programme manager records a change of residence (``services.change_residence``)."""
+
+    model = Beneficiary
+    scope_field = "residence_comune"
+    form_class = forms.ChangeResidenceForm
+    page_title = gettext_lazy("Cambio di residenza")
+    success_message = gettext_lazy("Residenza cambiata.")
+    header_icon = "home"
+
+    def dispatch(self, request, pk, *args, **kwargs):
+        if not is_programme_manager(request.user):
+            raise PermissionDenied
+        return super().dispatch(request, pk, *args, **kwargs)
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "person": self.object}
+
+    def perform(self, data):
+        return services.change_residence(
+            self.object, comune=data["comune"], user=self.request.user, reason=data["reason"]
+        )
+
+
 class ReopenView(ServiceActionView):
     model = Referral
     form_class = forms.ReopenForm
@@ -482,10 +515,14 @@ class NewReferralView(AdminScreenMixin, FormView):
         return redirect("wagtailsnippets_casework_referral:inspect", referral.pk)
 
     @cached_property
+    def found_person(self):
+        code = self.request.GET.get("tax_code") or self.request.POST.get("tax_code")
+        return services.find_beneficiary(code) if code else None
+
+    @cached_property
     def existing_person(self):
         """Shown while typing: the person this tax code belongs to, if the user may see them."""
-        code = self.request.GET.get("tax_code") or self.request.POST.get("tax_code")
-        person = services.find_beneficiary(code) if code else None
+        person = self.found_person
         if person is None:
             return None
         visible = scope(
@@ -493,12 +530,20 @@ class NewReferralView(AdminScreenMixin, FormView):
         )
         return person if visible.exists() else None
 
+    @property
+    def resident_elsewhere(self):
+        """The code belongs to another Comune's resident: say so (that Comune refers them), so
+        that nobody types the person in again, without showing anything of them."""
+        return self.found_person is not None and self.existing_person is None
+
     def get_initial(self):
         return {"tax_code": self.request.GET.get("tax_code", "")}
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["existing_person"] = self.existing_person
+        if self.resident_elsewhere:
+            context["resident_elsewhere_message"] = services.MSG_OTHER_RESIDENCE
         context["person_fields"] = [
             context["form"][name] for name in forms.PERSON_FIELDS if name in context["form"].fields
         ]

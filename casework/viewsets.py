@@ -57,6 +57,7 @@ from .views import (
     ActivityDoneView,
     AuditedEditView,
     BeneficiaryInspectView,
+    ChangeResidenceView,
     CompleteView,
     DeclineView,
     DefinePathwayView,
@@ -277,6 +278,16 @@ class BeneficiaryViewSet(ImportExportViewSetMixin, ScopedViewSetMixin, SnippetVi
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("residence_comune")
+
+    def get_urlpatterns(self):
+        actions = [
+            path(
+                "change-residence/<int:pk>/",
+                ChangeResidenceView.as_view(),
+                name="change_residence",
+            )
+        ]
+        return super().get_urlpatterns() + guard_urlpatterns(actions, self.scoped_queryset)
 
 
 class ReferralViewSet(ImportExportViewSetMixin, ScopedViewSetMixin, SnippetViewSet):
@@ -542,11 +553,12 @@ class CaseworkViewSetGroup(ViewSetGroup):
 # --- Money -------------------------------------------------------------------------------------
 # Vouchers are never typed in or edited by hand: they are proposed, decided, invoiced and paid
 # through ``services`` (screens in ``views_money``), so amounts and budgets always agree.
-from django.core.exceptions import ValidationError  # noqa: E402
+from django.core.exceptions import PermissionDenied, ValidationError  # noqa: E402
 from wagtail.admin.panels import InlinePanel as _InlinePanel  # noqa: E402
 from wagtail.snippets.views.snippets import CreateView as _SnippetCreateView  # noqa: E402
 from wagtail.snippets.views.snippets import EditView as _SnippetEditView  # noqa: E402
 
+from . import forms_money as _forms_money  # noqa: E402
 from . import services as _services  # noqa: E402
 from . import views_money as _views_money  # noqa: E402
 from .choices import VoucherKind as _VoucherKind  # noqa: E402
@@ -640,6 +652,29 @@ class VoucherFilterSet(WagtailFilterSet):
 class VoucherIndexView(PersonSearchIndexView):
     person_path = "pathway__referral__beneficiary"
 
+    def get_edit_url(self, instance):
+        # Only who records the decision edits a voucher (its note); others open its page.
+        if _forms_money.may_edit_decision(self.request.user):
+            return super().get_edit_url(instance)
+        return None
+
+
+class VoucherInspectView(_views_money.VoucherInspectView):
+    def get_edit_url(self):
+        if _forms_money.may_edit_decision(self.request.user):
+            return super().get_edit_url()
+        return None
+
+
+class VoucherEditView(_SnippetEditView):
+    """Refuses whoever does not record the decisions, on GET and on a forged POST alike; the
+    "revert to this revision" view is built on this one, so it refuses them too."""
+
+    def dispatch(self, request, *args, **kwargs):
+        if not _forms_money.may_edit_decision(request.user):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
 
 class VoucherViewSet(ImportExportViewSetMixin, ScopedViewSetMixin, SnippetViewSet):
     model = Voucher
@@ -661,7 +696,8 @@ class VoucherViewSet(ImportExportViewSetMixin, ScopedViewSetMixin, SnippetViewSe
     search_fields = ["pathway__referral__beneficiary__last_name"]
     search_backend_name = None
     inspect_view_enabled = True
-    inspect_view_class = _views_money.VoucherInspectView
+    inspect_view_class = VoucherInspectView
+    edit_view_class = VoucherEditView
     inspect_view_fields = [
         "pathway",
         "comune",
@@ -679,8 +715,11 @@ class VoucherViewSet(ImportExportViewSetMixin, ScopedViewSetMixin, SnippetViewSe
         "decision_note",
         "created_at",
     ]
-    # Only the note is editable: amounts and status change through the actions.
-    edit_handler = ObjectList([FieldPanel("decision_note")], base_form_class=_ScopedAdminForm)
+    # Only the decision note is editable, by the programme manager: amounts, status and the
+    # decision itself change through the actions (``services``).
+    edit_handler = ObjectList(
+        [FieldPanel("decision_note")], base_form_class=_forms_money.VoucherAdminForm
+    )
 
     def get_queryset(self, request):
         return (

@@ -31,6 +31,7 @@ CASE_LOG_ACTIONS = [
     ("casework.decline", "Non accolta", "Segnalazione non accolta"),
     ("casework.withdraw", "Ritiro", "Segnalazione ritirata"),
     ("casework.reopen", "Riapertura", "Segnalazione riaperta"),
+    ("casework.change_residence", "Cambio di residenza", "Residenza cambiata"),
 ]
 
 
