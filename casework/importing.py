@@ -3,8 +3,9 @@
 One code path serves the admin (preview, then confirm) and the management commands:
 
 1. ``open_table`` sniffs the file (XLSX, or CSV in UTF-8 with or without BOM or Windows-1252,
-   separated by ``;`` or ``,``), finds the header and yields one dict per non-blank row. It
-   streams: a CSV is never read whole and an XLSX is read with openpyxl's read-only mode.
+   separated by ``;`` or ``,``; a CSV mixing the two encodings is refused), finds the header and
+   yields one dict per non-blank row. It streams: a CSV is never read whole and an XLSX is read
+   with openpyxl's read-only mode (every row, whatever the sheet's declared dimension says).
 2. The rows are parsed and checked in Python, chunk by chunk (``BATCH_SIZE``): Comuni and
    editions come from a dict built once per file, the tax code's birth date and sex are compared
    with the row, and the rows that already exist are found with one query per chunk. Stock
@@ -13,7 +14,9 @@ One code path serves the admin (preview, then confirm) and the management comman
 3. Each chunk is written with ``bulk_create`` / ``bulk_update`` inside one transaction for the
    whole file. Any error in any row, or ``dry_run``, rolls the whole transaction back: a file is
    imported entirely or not at all. Later chunks see the rows of earlier ones, which is how a
-   row repeated further down the file is recognised without keeping the file in memory.
+   row repeated further down the file is recognised without keeping the file in memory. Imports
+   of one kind are serialised (``lock_imports``), and a database error ends the import as a
+   clean failed run (``ImportResult.failed``), never a traceback.
 
 Nothing here holds more than a chunk of rows, so memory does not grow with the file.
 """
@@ -23,16 +26,18 @@ import contextlib
 import csv
 import datetime
 import io
+import logging
 import re
 import unicodedata
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.db import transaction
+from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -47,6 +52,8 @@ from .audit import Action, record_events
 from .choices import EmploymentCondition, PathwayType, ReferralStatus, Sex, TargetGroup
 from .models import Beneficiary, Budget, Edition, Referral
 from .rules import INTAKE_DEADLINE_DAYS
+
+logger = logging.getLogger(__name__)
 
 BATCH_SIZE = 1000
 HEADER_SEARCH_ROWS = 10
@@ -86,6 +93,17 @@ MSG_MISSING_COLUMNS = gettext_lazy(
     "Mancano le colonne obbligatorie %(missing)s. Colonne previste: %(expected)s."
 )
 MSG_EMPTY = gettext_lazy("Il file non contiene righe da importare.")
+MSG_MIXED_ENCODING = gettext_lazy(
+    "Il file mescola due codifiche dei caratteri (UTF-8 e Windows-1252): la riga %(line)s è "
+    "scritta diversamente dalle precedenti e le lettere accentate verrebbero salvate storpiate. "
+    "Salvare di nuovo il file dal foglio di calcolo come «CSV UTF-8» e ricaricarlo."
+)
+# Not the file's fault: the database refused a write (a concurrent change, a connection lost).
+MSG_DATABASE_ERROR = gettext_lazy(
+    "L'importazione non è riuscita per un errore del database: non è stato scritto nulla. "
+    "Il file è conservato: riprovare tra qualche minuto e, se l'errore si ripete, avvisare "
+    "l'assistenza."
+)
 
 # Row-level errors.
 MSG_REQUIRED = gettext_lazy("valore obbligatorio mancante.")
@@ -95,6 +113,15 @@ MSG_BAD_DATE = gettext_lazy(
 MSG_FUTURE_DATE = gettext_lazy("la data non può essere nel futuro.")
 MSG_BAD_AMOUNT = gettext_lazy("«%(value)s» non è un importo valido (ad esempio 12.500,00).")
 MSG_NEGATIVE_AMOUNT = gettext_lazy("l'importo non può essere negativo.")
+MSG_TOO_MANY_DECIMALS = gettext_lazy(
+    "«%(value)s» ha più di %(places)s decimali: indicare l'importo al centesimo, senza "
+    "arrotondarlo (ad esempio 12.500,50)."
+)
+MSG_AMOUNT_TOO_LARGE = gettext_lazy("l'importo supera il massimo ammesso di %(maximum)s €.")
+MSG_FORMULA = gettext_lazy(
+    "il valore non può iniziare con =, +, -, @, una tabulazione o un a capo: un foglio di "
+    "calcolo lo eseguirebbe come una formula."
+)
 MSG_UNKNOWN_COMUNE = gettext_lazy(
     "Comune «%(value)s» sconosciuto: indicare il nome o il codice ISTAT di uno dei Comuni del "
     "programma."
@@ -153,6 +180,25 @@ def clean_text(value):
     return re.sub(r"\s+", " ", str(value)).strip()
 
 
+# What a spreadsheet reads as the start of a formula (CSV/formula injection): the ASCII signs,
+# tab, CR and LF, and their full-width forms, which some spreadsheets fold to ASCII.
+FORMULA_STARTS = frozenset("=+-@\t\r\n＝＋－＠")
+
+
+def starts_with_formula(value):
+    """Whether a cell would start a formula, also after leading blanks (" =1+1"). Tab, CR and LF
+    count as formula starts even though they are whitespace. To be merged with the neutralising
+    function of ``core.spreadsheets``: keep the two lists the same."""
+    if value is None:
+        return False
+    for char in str(value):
+        if char in FORMULA_STARTS:
+            return True
+        if not char.isspace():
+            return False
+    return False
+
+
 _DATE_RE = re.compile(r"^(\d{1,2})[/\-.](\d{1,2})[/\-.](\d{4})$")
 _ISO_RE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$")
 # Spreadsheet serial dates count days from 30/12/1899 (Excel's 1900 leap-year bug included).
@@ -190,17 +236,33 @@ def parse_date(value):
 _CENT = Decimal("0.01")
 
 
-def parse_amount(value):
-    """Euros from a cell: 12.500,00, € 12.500,00, 12500.00, 12500 or a number cell; rounded half
-    up to the cent. Raises ValueError with the Italian message."""
+def max_amount(model_field):
+    """The largest amount a DecimalField stores: 9999999999.99 for max_digits=12 and
+    decimal_places=2. Read from the field so that a migration changing it changes the check."""
+    places = model_field.decimal_places
+    return Decimal(10) ** (model_field.max_digits - places) - Decimal(1).scaleb(-places)
+
+
+def parse_amount(value, *, decimal_places=2, maximum=None):
+    """Euros from a cell: 12.500,00, € 12.500,00, 1234,56, 1234.56, 12500 or a number cell.
+    Raises ValueError with the Italian message.
+
+    Written text with more decimals than ``decimal_places`` is refused, never rounded: 1.234,567
+    is a typo or a thousands separator in the wrong place, and guessing would change money. A
+    number cell is a binary float (0,1 + 0,2 is 0.30000000000000004), so it alone is rounded,
+    half up. Amounts above ``maximum`` (the model field's limit, see ``max_amount``) are refused
+    here: the database would otherwise fail the whole file (PostgreSQL) or store a float that no
+    screen can read back (SQLite)."""
     if isinstance(value, bool):
         raise ValueError(MSG_BAD_AMOUNT % {"value": value})
+    exact = not isinstance(value, float)
+    shown = value
     if isinstance(value, int | Decimal):
         amount = Decimal(value)
     elif isinstance(value, float):
         amount = Decimal(repr(value))
     else:
-        original = clean_text(value)
+        original = shown = clean_text(value)
         text = re.sub(r"[\s\u00a0€]|EUR|euro", "", original, flags=re.IGNORECASE)
         if "," in text and "." in text:
             # The separator that comes last is the decimal one: 12.500,00 or 12,500.00.
@@ -222,7 +284,17 @@ def parse_amount(value):
         raise ValueError(MSG_BAD_AMOUNT % {"value": value})
     if amount < 0:
         raise ValueError(MSG_NEGATIVE_AMOUNT)
-    return amount.quantize(_CENT, rounding=ROUND_HALF_UP)
+    if exact and -amount.as_tuple().exponent > decimal_places:
+        raise ValueError(MSG_TOO_MANY_DECIMALS % {"value": shown, "places": decimal_places})
+    try:
+        amount = amount.quantize(Decimal(1).scaleb(-decimal_places), rounding=ROUND_HALF_UP)
+    except InvalidOperation:  # more digits than Decimal's precision: far beyond any maximum
+        if maximum is None:
+            raise ValueError(MSG_BAD_AMOUNT % {"value": shown}) from None
+        amount = maximum + 1
+    if maximum is not None and amount > maximum:
+        raise ValueError(MSG_AMOUNT_TOO_LARGE % {"maximum": format_euro(maximum)})
+    return amount
 
 
 def format_euro(value):
@@ -263,25 +335,43 @@ def _check_size(fileobj):
         raise FileRefused(MSG_TOO_LARGE % {"limit": f"{limit / 1024 / 1024:g}"}, code="too_large")
 
 
+# A UTF-8 encoded accented letter or typographic sign (ò is C3 B2, ’ is E2 80 99): as
+# Windows-1252 these pairs read Ã² and â€™, which no office writes on purpose.
+_UTF8_SEQUENCE = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}")
+
+
 def _sniff_encoding(fileobj):
-    """UTF-8 (with or without BOM) when every byte decodes as UTF-8, else Windows-1252: checked
-    in chunks so that a large file is not read into memory."""
+    """UTF-8 (with or without BOM) when every line decodes as UTF-8, Windows-1252 when no line
+    with accents does. A file with both kinds of lines (rows pasted from two sources) is refused
+    naming the first line that differs from the earlier ones: decoding it either way would store
+    some names garbled (NicolÃ²). Read line by line so that a large file is not held in memory;
+    the lines counted are the file's physical lines, as a text editor numbers them."""
     fileobj.seek(0)
-    head = fileobj.read(3)
-    if head == codecs.BOM_UTF8:
+    utf8_line = other_line = None
+    for number, line in enumerate(fileobj, start=1):
+        if line.isascii():
+            continue
+        try:
+            line.decode("utf-8")
+        except UnicodeDecodeError:
+            other_line = other_line or number
+            if _UTF8_SEQUENCE.search(line):  # a cell pasted in UTF-8 into a Windows-1252 line
+                utf8_line = utf8_line or number
+        else:
+            utf8_line = utf8_line or number
+        if utf8_line and other_line:
+            fileobj.seek(0)
+            raise FileRefused(
+                MSG_MIXED_ENCODING % {"line": max(utf8_line, other_line)}, code="mixed_encoding"
+            )
+    fileobj.seek(0)
+    if other_line:
+        return "cp1252"
+    if fileobj.read(3) == codecs.BOM_UTF8:
         fileobj.seek(0)
         return "utf-8-sig"
-    decoder = codecs.getincrementaldecoder("utf-8")()
     fileobj.seek(0)
-    try:
-        while chunk := fileobj.read(256 * 1024):
-            decoder.decode(chunk)
-        decoder.decode(b"", final=True)
-        encoding = "utf-8"
-    except UnicodeDecodeError:
-        encoding = "cp1252"
-    fileobj.seek(0)
-    return encoding
+    return "utf-8"
 
 
 def _looks_binary(head):
@@ -332,6 +422,10 @@ def _xlsx_rows(fileobj):
             raise FileRefused(
                 MSG_TOO_MANY_ROWS % {"limit": settings.IMPORT_MAX_ROWS}, code="too_many_rows"
             )
+        # Read-only mode stops at the declared dimension, and a file can under-state it (A1:O3
+        # over five rows): the rows past it would be dropped without a word. Forget it and read
+        # every row there is; the row limit is then enforced on the rows actually read.
+        sheet.reset_dimensions()
         for row in sheet.iter_rows(values_only=True):
             yield list(row)
     finally:
@@ -471,6 +565,9 @@ class ImportResult:
     errors: int = 0  # rows with at least one error
     written: bool = False
     refused: str = ""  # the file-level message when the file was refused as a whole
+    # The message when the database failed the import (not the file's fault): nothing was
+    # written and the same file may be imported again.
+    failed: str = ""
 
     @property
     def total(self):
@@ -478,7 +575,7 @@ class ImportResult:
 
     @property
     def ok(self):
-        return not self.errors and not self.refused
+        return not self.errors and not self.refused and not self.failed
 
     def summary(self):
         return _(
@@ -519,8 +616,12 @@ class _Row:
     def has(self, column):
         return not is_blank(self.raw.get(column))
 
-    def text(self, column, *, max_length=None, required=False):
-        value = clean_text(self.raw.get(column))
+    def text(self, column, *, max_length=None, required=False, refuse_formula=False):
+        raw = self.raw.get(column)
+        value = clean_text(raw)
+        if refuse_formula and starts_with_formula(raw):
+            # Checked on the cell as written, before blanks are trimmed: "\t=1" is a formula.
+            self.error(column, MSG_FORMULA)
         if not value and required:
             self.error(column, MSG_REQUIRED)
         if max_length and len(value) > max_length:
@@ -554,6 +655,31 @@ class _Row:
             self.error(column, MSG_BAD_CHOICE % {"value": value, "choices": allowed})
             return ""
         return code
+
+
+def _log_database_error(kind, error):
+    """Say which import failed and how, for the operators. Only the error's class and SQLSTATE:
+    the database's own message quotes the row's values (a tax code in a duplicate key)."""
+    cause = error.__cause__
+    code = getattr(cause, "sqlstate", None) or getattr(cause, "pgcode", None) or ""
+    logger.error("Import %s failed on a database error: %s %s", kind, type(error).__name__, code)
+
+
+# Key of the PostgreSQL advisory lock that serialises the imports of one kind (any 64-bit
+# number no other lock of the project uses; crc32 keeps it stable across processes).
+def _lock_key(kind):
+    return zlib.crc32(f"zeroottanta.casework.import.{kind}".encode())
+
+
+def lock_imports(kind):
+    """Serialise the imports of one kind until the current transaction ends. Two files read at
+    the same moment would otherwise both find a person or a budget missing and both insert it:
+    the second then fails on the unique index. PostgreSQL: a transaction-level advisory lock
+    (no table needed, released at commit or rollback). SQLite needs nothing: a write
+    transaction there (IMMEDIATE, see the settings) already excludes every other writer."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_lock_key(kind)])
 
 
 def _batched(iterable, size):
@@ -597,6 +723,9 @@ class BaseImporter:
         try:
             table = open_table(fileobj, self.columns, filename)
             with transaction.atomic():
+                # Locked before the clock is read: a file imported while this one waited is then
+                # older than ``started_at`` and not mistaken for earlier chunks of this file.
+                lock_imports(self.kind)
                 self.started_at = timezone.now()
                 for chunk in _batched(table.rows, self.batch_size):
                     rows = [_Row(line, raw, table.headers) for line, raw in chunk]
@@ -615,6 +744,11 @@ class BaseImporter:
                     MSG_NOT_A_TABLE_EXPECTED % {"expected": expected_columns(self.columns)}
                 )
             self.result.refused = refusal.messages[0]
+        except DatabaseError as error:
+            # A conflict with a concurrent write, a lost connection, a value the database
+            # refuses: the transaction is rolled back, so report it as a clean failed import.
+            _log_database_error(self.kind, error)
+            self.result = ImportResult(failed=str(MSG_DATABASE_ERROR))
         finally:
             if table is not None:
                 table.rows.close()
@@ -709,7 +843,11 @@ class ReferralImporter(BaseImporter):
 
     def parse_row(self, row):
         values = row.values
-        values["protocollo"] = row.text("protocollo", max_length=50, required=True)
+        # Protocols and names are shown in exports and in the listings a Comune downloads: a
+        # value a spreadsheet would run as a formula is refused at the door.
+        values["protocollo"] = row.text(
+            "protocollo", max_length=50, required=True, refuse_formula=True
+        )
         comune = self.comune(row)
         values["comune"] = comune
         referred_on = row.parse("data_segnalazione", parse_date, required=True)
@@ -726,8 +864,8 @@ class ReferralImporter(BaseImporter):
             except ValidationError as error:
                 row.error("codice_fiscale", error.messages[0])
         values["parsed_code"] = parsed
-        values["cognome"] = row.text("cognome", max_length=100)
-        values["nome"] = row.text("nome", max_length=100)
+        values["cognome"] = row.text("cognome", max_length=100, refuse_formula=True)
+        values["nome"] = row.text("nome", max_length=100, refuse_formula=True)
         birth_date = row.parse("data_nascita", parse_date)
         if parsed is not None and birth_date is not None and birth_date != parsed.birth_date:
             row.error(
@@ -752,7 +890,9 @@ class ReferralImporter(BaseImporter):
         values["condizione"] = row.choice("condizione", _CONDITIONS, EmploymentCondition)
         values["target"] = row.choice("target", _TARGETS, TargetGroup)
         values["percorso_proposto"] = row.choice("percorso_proposto", _PATHWAYS, PathwayType)
-        values["assistente_sociale"] = row.text("assistente_sociale", max_length=150)
+        values["assistente_sociale"] = row.text(
+            "assistente_sociale", max_length=150, refuse_formula=True
+        )
         values["note"] = clean_text(row.raw.get("note"))
 
     def apply_chunk(self, rows):
@@ -963,6 +1103,9 @@ class BudgetImporter(BaseImporter):
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
         self.editions = {edition_key(e.name): e for e in Edition.objects.all()}
+        amount = Budget._meta.get_field("amount")
+        self.amount_places = amount.decimal_places
+        self.amount_maximum = max_amount(amount)
         # Bounded by Comuni x editions, however long the file: any further row is a repeat.
         self.seen = set()
 
@@ -979,8 +1122,11 @@ class BudgetImporter(BaseImporter):
                     "edizione", MSG_UNKNOWN_EDITION % {"value": clean_text(row.raw["edizione"])}
                 )
         values["edizione"] = edition
-        values["importo"] = row.parse("importo", parse_amount, required=True)
+        values["importo"] = row.parse("importo", self.parse_amount, required=True)
         values["note"] = clean_text(row.raw.get("note"))
+
+    def parse_amount(self, value):
+        return parse_amount(value, decimal_places=self.amount_places, maximum=self.amount_maximum)
 
     def apply_chunk(self, rows):
         from .selectors import budget_summary
@@ -1070,15 +1216,24 @@ def import_file(
     kind, fileobj, *, filename, user=None, dry_run=False, on_row=None, source="admin", run=None
 ):
     """Import through the resource of ``kind`` and record the run (``ImportRun``): who, when,
-    which file, the counts and the outcome. ``run`` is the admin's preview record to complete."""
+    which file, the counts and the outcome. ``run`` is the admin's preview record to complete.
+    A database error is recorded as a failed run with ``MSG_DATABASE_ERROR``."""
     from .models import ImportRun
     from .resources import RESOURCES
 
-    resource = RESOURCES[kind][0](user=user)
-    result = resource.import_file(fileobj, filename=filename, dry_run=dry_run, on_row=on_row)
+    try:
+        # A savepoint: after a database error the connection stays usable to record the run.
+        with transaction.atomic():
+            resource = RESOURCES[kind][0](user=user)
+            result = resource.import_file(
+                fileobj, filename=filename, dry_run=dry_run, on_row=on_row
+            )
+    except DatabaseError as error:  # raised before the importer's own handling, e.g. setup
+        _log_database_error(kind, error)
+        result = ImportResult(failed=str(MSG_DATABASE_ERROR))
     if result.refused:
         status = ImportRun.Status.REFUSED
-    elif result.errors:
+    elif result.errors or result.failed:
         status = ImportRun.Status.FAILED
     elif dry_run:
         status = ImportRun.Status.DRY_RUN
@@ -1089,7 +1244,7 @@ def import_file(
     run.status = status
     run.created, run.updated = result.created, result.updated
     run.unchanged, run.errors = result.unchanged, result.errors
-    run.message = result.refused or result.summary()
+    run.message = result.refused or result.failed or result.summary()
     run.finished_at = timezone.now()
     run.save()
     result.run = run

@@ -7,7 +7,7 @@ imports go through ``import_file``, which hands the file to the bulk path in
 """
 
 import io
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -27,7 +27,8 @@ class ItalianDecimalWidget(widgets.DecimalWidget):
     def render(self, value, obj=None, **kwargs):
         if value is None:
             return "" if not kwargs.get("force_native_type") else None
-        value = Decimal(value).quantize(Decimal("0.01"))
+        # Half up, as everywhere money is rounded (the default context would round half even).
+        value = Decimal(value).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
         if kwargs.get("force_native_type"):
             return value
         return f"{value:.2f}".replace(".", ",")

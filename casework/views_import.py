@@ -3,7 +3,8 @@ the full exports of the resources.
 
 The uploaded file lives in the default storage (``ImportRun.upload``) between preview and
 confirm, so the confirming request may reach any web process; it is deleted as soon as the
-import is confirmed, cancelled or refused, and abandoned previews are purged after a day.
+import is confirmed, cancelled or refused, and abandoned previews are purged after a day. When
+the database fails an import the file is kept, for a day, so that the user can retry it.
 """
 
 import datetime
@@ -110,11 +111,13 @@ class _ImportMixin(WagtailAdminTemplateMixin):
 
 
 def _purge_stale_previews():
-    """Abandoned previews must not keep personal data in the storage."""
-    for run in ImportRun.objects.filter(
-        status=ImportRun.Status.PREVIEW, started_at__lt=timezone.now() - STALE_PREVIEW
-    ):
+    """Abandoned previews, and files kept for a retry nobody made, must not keep personal data
+    in the storage."""
+    stale = ImportRun.objects.filter(started_at__lt=timezone.now() - STALE_PREVIEW)
+    for run in stale.filter(status=ImportRun.Status.PREVIEW):
         _discard_upload(run, ImportRun.Status.CANCELLED)
+    for run in stale.filter(status=ImportRun.Status.FAILED).exclude(upload=""):
+        _discard_upload(run)
 
 
 def _discard_upload(run, status=None):
@@ -150,41 +153,57 @@ class ImportUploadView(_ImportMixin, View):
         )
         run.upload.save(upload.name, upload, save=False)
         run.save()
-        outcomes = []
-        try:
-            result = import_file(
-                self.kind,
-                _open(run),
-                filename=run.file_name,
-                user=request.user,
-                dry_run=True,
-                on_row=outcomes.append,
-                run=run,
-            )
-        finally:
-            run.upload.close()
-        if result.ok:
-            run.status = ImportRun.Status.PREVIEW
-            run.save(update_fields=["status"])
-        else:
-            _discard_upload(run)
-        self.template_name = "casework/imports/preview.html"
-        return self.render_to_response(
-            self.get_context_data(run=run, result=result, outcomes=outcomes, preview=True)
+        return _preview(self, request, run)
+
+
+def _preview(view, request, run):
+    """Check the stored file without writing and show every row. A file with errors is deleted
+    (it must be corrected and uploaded again); after a database error it is kept, the run
+    failed, so that the user can retry (see ``ImportConfirmView``)."""
+    outcomes = []
+    try:
+        result = import_file(
+            view.kind,
+            _open(run),
+            filename=run.file_name,
+            user=request.user,
+            dry_run=True,
+            on_row=outcomes.append,
+            run=run,
         )
+    finally:
+        run.upload.close()
+    if result.ok:
+        run.status = ImportRun.Status.PREVIEW
+        run.save(update_fields=["status"])
+    elif not result.failed:
+        _discard_upload(run)
+    view.template_name = "casework/imports/preview.html"
+    return view.render_to_response(
+        view.get_context_data(run=run, result=result, outcomes=outcomes, preview=True)
+    )
 
 
 class ImportConfirmView(_ImportMixin, View):
     template_name = "casework/imports/preview.html"
 
     def post(self, request, kind, pk):
+        # A preview to confirm, or a run the database failed whose file was kept for a retry
+        # (every other failed run has had its file deleted).
         run = get_object_or_404(
-            ImportRun, pk=pk, kind=self.kind, user=request.user, status=ImportRun.Status.PREVIEW
+            ImportRun.objects.exclude(upload=""),
+            pk=pk,
+            kind=self.kind,
+            user=request.user,
+            status__in=(ImportRun.Status.PREVIEW, ImportRun.Status.FAILED),
         )
         if "cancel" in request.POST:
             _discard_upload(run, ImportRun.Status.CANCELLED)
             messages.info(request, _("Importazione annullata: nessuna modifica salvata."))
             return redirect(listing_url(self.kind))
+        if run.status == ImportRun.Status.FAILED:
+            # A retry shows the preview again: the data may have changed since it failed.
+            return _preview(self, request, run)
         outcomes = []
         try:
             result = import_file(
@@ -197,7 +216,8 @@ class ImportConfirmView(_ImportMixin, View):
             )
         finally:
             run.upload.close()
-        _discard_upload(run)
+        if not result.failed:
+            _discard_upload(run)
         if result.ok:
             messages.success(
                 request,

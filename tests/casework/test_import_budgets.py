@@ -140,7 +140,7 @@ def test_budget_cannot_drop_below_what_is_committed(tmp_path, edition, comune_a)
         ("€ 12.500,00", Decimal("12500.00")),
         ("12500.00", Decimal("12500.00")),
         ("12,5", Decimal("12.50")),
-        ("1.234.567,891", Decimal("1234567.89")),
+        ("1.234.567,89", Decimal("1234567.89")),  # more decimals: see test_probe_imports
         (12500, Decimal("12500.00")),
         (0.125, Decimal("0.13")),
     ],

@@ -1,6 +1,6 @@
 """What ``import_referrals`` and ``import_budgets`` share: read the file, print every error as
 ``riga N, colonna C: messaggio`` and a summary, exit 1 when anything is wrong (then nothing is
-written)."""
+written), a database error included: it is reported as a failed import, never a traceback."""
 
 import sys
 from pathlib import Path
@@ -66,6 +66,10 @@ class ImportCommand(BaseCommand):
             )
         if result.refused:
             self.stdout.write(_("File rifiutato: %(message)s") % {"message": result.refused})
+        if result.failed:
+            self.stdout.write(
+                _("Importazione non riuscita: %(message)s") % {"message": result.failed}
+            )
         self.stdout.write(result.summary())
         if not result.ok:
             self.stderr.write(_("Nessuna riga è stata importata."))
