@@ -2,7 +2,7 @@
 
 Generates N valid referral rows (new people, the 18 Comuni in turn), then in the same run:
 
-* ours: ``casework.importing.import_file("referrals", ...)``, the code path of
+* ours: ``casework.imports.services.import_file("referrals", ...)``, the code path of
   ``manage.py import_referrals`` (sniffing, header matching, parsing, tax-code checks, scope,
   existence queries, bulk writes, audit events, the ImportRun record);
 * baseline: ``csv.reader`` + ``bulk_create`` of the same people and referrals into the same
@@ -39,8 +39,9 @@ django.setup()
 from django.core.management import call_command  # noqa: E402
 from django.db import DatabaseError, connection, transaction  # noqa: E402
 
-from casework.audit import AuditEvent  # noqa: E402
-from casework.importing import BATCH_SIZE, import_file  # noqa: E402
+from casework.audit.models import AuditEvent  # noqa: E402
+from casework.imports.base import BATCH_SIZE  # noqa: E402
+from casework.imports.services import import_file  # noqa: E402
 from casework.models import Beneficiary, ImportRun, Referral  # noqa: E402
 from network.codice_fiscale import MONTHS, build_check  # noqa: E402
 from network.models import Comune  # noqa: E402

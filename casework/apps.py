@@ -6,4 +6,4 @@ class CaseworkConfig(AppConfig):
     verbose_name = "Casi"
 
     def ready(self):
-        from . import signals  # noqa: F401
+        from casework.permissions import signals  # noqa: F401

@@ -10,8 +10,14 @@ spreadsheet shows it as text. Only strings are touched: a negative number stored
 stays a number.
 
 Every spreadsheet and CSV the product writes goes through ``neutralise``: case-record exports,
-list exports, import templates (``casework.exporting``) and reports (``documents.builders``).
+list exports, import templates (``casework.imports.exports``) and reports (``documents.builders``).
 """
+
+import csv
+import datetime
+from decimal import Decimal
+
+from django.utils import timezone
 
 FORMULA_SIGNS = ("=", "+", "-", "@", "\uff1d", "\uff0b", "\uff0d", "\uff20")
 # Control characters that start a formula-looking cell even before any sign (and may hide one).
@@ -33,3 +39,70 @@ def neutralise(value):
     if starts_like_formula(value):
         return TEXT_PREFIX + value
     return value
+
+
+CSV_DELIMITER = ";"
+
+
+BOM = "\ufeff"
+
+
+XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def csv_text(value):
+    """How a value reads in an Italian CSV."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "sì" if value else "no"
+    if isinstance(value, datetime.datetime):
+        if timezone.is_aware(value):
+            value = timezone.localtime(value)
+        return value.strftime("%d/%m/%Y %H:%M")
+    if isinstance(value, datetime.date):
+        return value.strftime("%d/%m/%Y")
+    if isinstance(value, Decimal | float):
+        return f"{value}".replace(".", ",")
+    return neutralise(str(value))
+
+
+def xlsx_value(value):
+    if isinstance(value, datetime.datetime) and timezone.is_aware(value):
+        return timezone.make_naive(value)
+    if isinstance(value, str | int | float | Decimal | datetime.date) or value is None:
+        return neutralise(value) if isinstance(value, str) else value
+    return neutralise(str(value))
+
+
+class _Echo:
+    def write(self, value):
+        return value
+
+
+def iter_csv(headers, rows):
+    """The CSV as a stream of encoded chunks: header with BOM, then one line per row."""
+    writer = csv.writer(_Echo(), delimiter=CSV_DELIMITER)
+    yield (BOM + writer.writerow([csv_text(h) for h in headers])).encode("utf-8")
+    for row in rows:
+        yield writer.writerow([csv_text(value) for value in row]).encode("utf-8")
+
+
+def write_xlsx(headers, rows, output, *, title="Dati"):
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(title=title[:31])
+    sheet.append([str(h) for h in headers])
+    for row in rows:
+        cells = []
+        for value in row:
+            cell = WriteOnlyCell(sheet, xlsx_value(value))
+            if cell.data_type == "f":
+                cell.data_type = "s"
+            if isinstance(value, datetime.date) and not isinstance(value, datetime.datetime):
+                cell.number_format = "DD/MM/YYYY"
+            cells.append(cell)
+        sheet.append(cells)
+    workbook.save(output)

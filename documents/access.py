@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied
 from wagtail.models import Collection
 
 from casework.access import can_see_comune, is_social_worker, sees_all_comuni, visible_comune_ids
-from casework.audit import Action, record_event
+from casework.audit.services import Action, record_event
 
 from .collections import ROOT_NAME, owner_of
 from .models import ReportCollection

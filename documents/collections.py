@@ -20,7 +20,7 @@ from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 from wagtail.models import Collection, CollectionViewRestriction, GroupCollectionPermission
 
-from casework.roles import AGENCY_OPERATOR, PROGRAMME_MANAGER, SOCIAL_WORKER
+from casework.permissions.roles import AGENCY_OPERATOR, PROGRAMME_MANAGER, SOCIAL_WORKER
 from network.models import Comune
 
 from .models import ReportCollection

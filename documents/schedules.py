@@ -65,7 +65,7 @@ SCHEDULES = [
     ),
 ]
 
-# --- Privacy (casework.privacy) ----------------------------------------------------------------
+# --- Privacy (casework.privacy.services) ----------------------------------------------------------------
 ANONYMISE_NAME = "Anonimizzazione dopo il periodo di conservazione"
 AUDIT_PURGE_NAME = "Cancellazione del registro accessi oltre il periodo di conservazione"
 SCHEDULES += [

@@ -46,16 +46,16 @@ def close_stale_runs():
     return services.close_stale_runs()
 
 
-# --- Privacy (casework.privacy): ids and counts out, never personal data ----------------------
+# --- Privacy (casework.privacy.services): ids and counts out, never personal data ----------------------
 def anonymise_due_people():
     """Anonymise the people past the retention (RETENTION_YEARS); returns their ids."""
-    from casework import privacy
+    from casework.privacy import services as privacy
 
     return privacy.anonymise_due()
 
 
 def purge_audit_trail():
     """Delete audit rows older than AUDIT_RETENTION_MONTHS (never under 24); returns a count."""
-    from casework import privacy
+    from casework.privacy import services as privacy
 
     return privacy.purge_audit_events()

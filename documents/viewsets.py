@@ -15,7 +15,7 @@ from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.snippets.action_menu import ActionMenuItem
 from wagtail.snippets.views.snippets import CreateView, IndexView, InspectView, SnippetViewSet
 
-from casework.scoping import ScopedAdminForm, ScopedViewSetMixin
+from casework.permissions.scoping import ScopedAdminForm, ScopedViewSetMixin
 
 from . import services
 from .models import ReportKind, ReportRun

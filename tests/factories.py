@@ -3,13 +3,16 @@ check character), so a test that wants an invalid one says so explicitly."""
 
 import datetime
 import string
+from decimal import Decimal
 
 import factory
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 
-from casework import models as cw
-from casework.roles import AGENCY_OPERATOR, PROGRAMME_MANAGER, SOCIAL_WORKER
+from casework.cases import models as cases_models
+from casework.money import models as money_models
+from casework.permissions import models as permissions_models
+from casework.permissions.roles import AGENCY_OPERATOR, PROGRAMME_MANAGER, SOCIAL_WORKER
 from network import models as net
 from network.codice_fiscale import MONTHS, build_check
 
@@ -50,7 +53,7 @@ class UserFactory(factory.django.DjangoModelFactory):
     @factory.post_generation
     def comuni(self, create, extracted, **kwargs):
         if create and extracted is not None:
-            profile, _ = cw.StaffProfile.objects.get_or_create(user=self)
+            profile, _ = permissions_models.StaffProfile.objects.get_or_create(user=self)
             profile.comuni.set(extracted)
 
 
@@ -68,7 +71,7 @@ def programme_manager(**kwargs):
 
 class BeneficiaryFactory(factory.django.DjangoModelFactory):
     class Meta:
-        model = cw.Beneficiary
+        model = cases_models.Beneficiary
 
     birth_date = datetime.date(1980, 1, 1)
     sex = "M"
@@ -84,7 +87,7 @@ class BeneficiaryFactory(factory.django.DjangoModelFactory):
 
 class ReferralFactory(factory.django.DjangoModelFactory):
     class Meta:
-        model = cw.Referral
+        model = cases_models.Referral
 
     beneficiary = factory.SubFactory(BeneficiaryFactory)
     comune = factory.LazyAttribute(lambda o: o.beneficiary.residence_comune)
@@ -99,7 +102,7 @@ class ReferralFactory(factory.django.DjangoModelFactory):
 
 class PathwayFactory(factory.django.DjangoModelFactory):
     class Meta:
-        model = cw.Pathway
+        model = cases_models.Pathway
 
     referral = factory.SubFactory(ReferralFactory, status="taken_in_charge")
     comune = factory.LazyAttribute(lambda o: o.referral.comune)
@@ -110,7 +113,7 @@ class PathwayFactory(factory.django.DjangoModelFactory):
 
 class EditionFactory(factory.django.DjangoModelFactory):
     class Meta:
-        model = cw.Edition
+        model = money_models.Edition
         django_get_or_create = ("name",)
 
     name = "2016-2017"
@@ -123,7 +126,7 @@ class VoucherFactory(factory.django.DjangoModelFactory):
     voucher row, not the voucher rules (those go through ``casework.services``)."""
 
     class Meta:
-        model = cw.Voucher
+        model = money_models.Voucher
 
     pathway = factory.SubFactory(PathwayFactory)
     comune = factory.LazyAttribute(lambda o: o.pathway.comune)
@@ -193,3 +196,41 @@ def verified_login(client, user):
     session[DEVICE_ID_SESSION_KEY] = device.persistent_id
     session.save()
     return device
+
+
+# --- Money: the 2016-2017 edition at the seed's tariffs, budgets, an active pathway to bill ---
+SEED_TARIFFS = {
+    "traineeship_activation": Decimal("200.00"),
+    "hiring_activation": Decimal("200.00"),
+    "tutoring_hour": Decimal("21.00"),
+}
+
+
+def seed_edition():
+    edition = EditionFactory()
+    for kind, net_amount in SEED_TARIFFS.items():
+        money_models.Tariff.objects.get_or_create(
+            edition=edition,
+            kind=kind,
+            defaults={"net_amount": net_amount, "vat_rate": Decimal("22")},
+        )
+    return edition
+
+
+def budget(comune, edition, amount):
+    return money_models.Budget.objects.create(
+        comune=comune, edition=edition, amount=Decimal(amount)
+    )
+
+
+def active_pathway(comune, *, pathway_type="tirocinio", host=None, activated_on=None, **kwargs):
+    activated_on = activated_on or datetime.date(2016, 10, 1)
+    return PathwayFactory(
+        referral__beneficiary__residence_comune=comune,
+        referral__comune=comune,
+        pathway_type=pathway_type,
+        host=host,
+        activated_on=activated_on,
+        status="active",
+        **kwargs,
+    )

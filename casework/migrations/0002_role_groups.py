@@ -1,5 +1,5 @@
 """The three staff roles. Their model permissions are applied after every migrate by
-``casework.signals`` (permissions of models added later do not exist yet at this point)."""
+``casework.permissions.signals`` (permissions of models added later do not exist yet at this point)."""
 
 from django.db import migrations
 

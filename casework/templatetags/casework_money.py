@@ -1,6 +1,6 @@
 from django import template
 
-from casework.euro import format_euro
+from casework.money.euro import format_euro
 
 register = template.Library()
 

@@ -73,13 +73,13 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    # Security (casework.middleware): OTP verification state, second factor enforced on the
+    # Security (casework.security.middleware): OTP verification state, second factor enforced on the
     # admin and documents, per-path Content-Security-Policy, no-store on personal data.
     "django_otp.middleware.OTPMiddleware",
-    "casework.middleware.TwoFactorMiddleware",
-    "casework.middleware.PathCSPMiddleware",
-    "casework.middleware.NoStoreMiddleware",
-    "casework.middleware.ScopedSideDoorsMiddleware",
+    "casework.security.middleware.TwoFactorMiddleware",
+    "casework.security.middleware.PathCSPMiddleware",
+    "casework.security.middleware.NoStoreMiddleware",
+    "casework.security.middleware.ScopedSideDoorsMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
@@ -163,7 +163,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "wagtailadmin_login"
-# --- Account security (casework.accounts, SECURITY.md) -----------------------------------------
+# --- Account security (casework.security.twofactor, SECURITY.md) -----------------------------------------
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
@@ -174,11 +174,11 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = datetime.timedelta(minutes=int(os.environ.get("AXES_COOLOFF_MINUTES", "30")))
 AXES_RESET_ON_SUCCESS = True
-AXES_LOCKOUT_CALLABLE = "casework.accounts.lockout_response"
+AXES_LOCKOUT_CALLABLE = "casework.security.axes.lockout_response"
 AXES_VERBOSE = False
 # Behind TRUSTED_PROXY_COUNT proxies the address is the forwarded one, as for the rate limit of
 # the public form; otherwise REMOTE_ADDR.
-AXES_CLIENT_IP_CALLABLE = "casework.accounts.client_ip"
+AXES_CLIENT_IP_CALLABLE = "casework.security.axes.client_ip"
 # Two-factor authentication (TOTP, django-otp) for every account that reaches the admin.
 ZO_REQUIRE_2FA = env_bool("ZO_REQUIRE_2FA", True)
 OTP_TOTP_ISSUER = "ZeroOttanta"
@@ -188,11 +188,11 @@ OTP_TOTP_THROTTLE_FACTOR = 1
 # password). Off unless asked for; the development and test settings turn it on, production
 # turns it off whatever the environment says.
 ZO_ALLOW_DEMO_DATA = env_bool("ZO_ALLOW_DEMO_DATA", False)
-# Keyed hash of tax codes in pseudonymised exports (casework.privacy); separate from SECRET_KEY
+# Keyed hash of tax codes in pseudonymised exports (casework.privacy.services); separate from SECRET_KEY
 # so either can be rotated alone.
 PSEUDONYMISATION_KEY = os.environ.get("PSEUDONYMISATION_KEY", "")
 
-# --- Content-Security-Policy (django-csp 4; casework.middleware.PathCSPMiddleware) ------------
+# --- Content-Security-Policy (django-csp 4; casework.security.middleware.PathCSPMiddleware) ------------
 # The public site: no inline script or style at all.
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
@@ -319,7 +319,7 @@ IMPORT_EXPORT_SKIP_ADMIN_LOG = True
 IMPORT_MAX_UPLOAD_SIZE = int(os.environ.get("IMPORT_MAX_UPLOAD_SIZE", 10 * 1024 * 1024))
 IMPORT_MAX_ROWS = int(os.environ.get("IMPORT_MAX_ROWS", 100_000))
 # Import and export need their own permissions ("casework.import_referral", ...; see
-# casework.roles), not just "add"/"view".
+# casework.permissions.roles), not just "add"/"view".
 IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "import"
 IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "export"
 IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = True

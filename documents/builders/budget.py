@@ -3,9 +3,9 @@
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from casework.choices import COMMITTED_VOUCHER_STATUSES
 from casework.models import Voucher
-from casework.selectors import budget_summary
+from casework.money.choices import COMMITTED_VOUCHER_STATUSES
+from casework.money.selectors import budget_summary
 
 from .base import DATE, MONEY, TEXT, TOTAL_LABEL, Chart, Column, Table, money, sum_column
 

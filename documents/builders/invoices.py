@@ -4,8 +4,8 @@ agency invoiced, line by line."""
 from django.db.models import Count, Q, Sum
 from django.utils.translation import gettext as _
 
-from casework.choices import COMMITTED_VOUCHER_STATUSES, VoucherKind
 from casework.models import InvoiceLine, TutoringSession, Voucher
+from casework.money.choices import COMMITTED_VOUCHER_STATUSES, VoucherKind
 
 from .base import (
     DATE,

@@ -6,9 +6,10 @@ or a hundred thousand."""
 from django.db.models import Count, F, Q, Sum
 from django.utils.translation import gettext as _
 
-from casework.choices import COMMITTED_VOUCHER_STATUSES, PathwayType
 from casework.models import Pathway, Referral, TutoringSession, Voucher
-from casework.selectors import budget_summary
+from casework.money.choices import COMMITTED_VOUCHER_STATUSES
+from casework.money.selectors import budget_summary
+from network.choices import PathwayType
 
 from .base import (
     HOURS,

@@ -4,9 +4,9 @@ completed and interrupted pathways, follow-up situation."""
 from django.db.models import Count, Exists, OuterRef, Q, Subquery, Sum
 from django.utils.translation import gettext as _
 
-from casework.choices import FollowUpSituation, PathwayOutcome, PathwayStatus, PathwayType
+from casework.cases.choices import FollowUpSituation, PathwayOutcome, PathwayStatus
 from casework.models import FollowUp, Pathway, Referral
-from network.choices import PositionStatus
+from network.choices import PathwayType, PositionStatus
 from network.models import Position
 
 from .base import (

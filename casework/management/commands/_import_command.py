@@ -9,7 +9,8 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from casework.importing import ERROR, import_file
+from casework.imports.messages import ERROR
+from casework.imports.services import import_file
 
 PROGRESS_EVERY = 10_000
 

@@ -4,7 +4,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
-from casework.accounts import demo_code
+from casework.security.demo import demo_code
 
 
 class Command(BaseCommand):

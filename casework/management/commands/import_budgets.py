@@ -1,6 +1,6 @@
 from django.utils.translation import gettext_lazy as _
 
-from ._import_command import ImportCommand
+from casework.management.commands._import_command import ImportCommand
 
 
 class Command(ImportCommand):

@@ -1,0 +1,336 @@
+"""Importing referrals and the people they concern."""
+
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from casework.audit.services import Action, record_events
+from casework.cases import deadlines
+from casework.cases.choices import EmploymentCondition, ReferralStatus, Sex, TargetGroup
+from casework.cases.models import Beneficiary, Referral
+from casework.cases.rules import INTAKE_DEADLINE_DAYS
+from network.choices import PathwayType
+from network.codice_fiscale import normalize as normalize_tax_code
+from network.codice_fiscale import parse_personal_code
+
+from .base import BaseImporter, RowOutcome
+from .messages import (
+    CHANGED,
+    ERROR,
+    MSG_BAD_EMAIL,
+    MSG_BIRTH_DATE_MISMATCH,
+    MSG_FUTURE_DATE,
+    MSG_NEW_PERSON_NEEDS,
+    MSG_OPEN_REFERRAL,
+    MSG_OTHER_RESIDENCE,
+    MSG_PROTOCOL_OTHER_PERSON,
+    MSG_REFERRAL_LOCKED,
+    MSG_REPEATED,
+    MSG_REQUIRED,
+    MSG_SEX_MISMATCH,
+    NEW,
+    UNCHANGED,
+)
+from .parsing import choice_lookup, clean_text, is_blank, parse_date
+from .reading import Column
+
+_CONDITIONS = choice_lookup(EmploymentCondition)
+
+
+_TARGETS = choice_lookup(
+    TargetGroup, {"difficoltasoggettive": TargetGroup.DIFFICOLTA, "giovani": TargetGroup.GIOVANE}
+)
+
+
+_PATHWAYS = choice_lookup(PathwayType)
+
+
+_SEXES = choice_lookup(Sex, {"m": "M", "f": "F", "uomo": "M", "donna": "F"})
+
+
+_OPEN_REFERRAL = (ReferralStatus.RECEIVED, ReferralStatus.TAKEN_IN_CHARGE)
+
+
+# Person fields an import may set: an empty cell never blanks them.
+PERSON_FIELDS = {
+    "cognome": "last_name",
+    "nome": "first_name",
+    "telefono": "phone",
+    "email": "email",
+    "condizione": "employment_condition",
+    "target": "target_group",
+}
+
+
+REFERRAL_FIELDS = {
+    "data_segnalazione": "referred_on",
+    "assistente_sociale": "social_worker_name",
+    "percorso_proposto": "proposed_pathway_type",
+    "note": "reason",
+}
+
+
+class ReferralImporter(BaseImporter):
+    """A referral per row, keyed by Comune + protocollo; its person created or updated by tax
+    code. The referral's Comune is the person's residence."""
+
+    kind = "referrals"
+    columns = (
+        Column(
+            "protocollo", required=True, aliases=("protocol", "n protocollo", "numero protocollo")
+        ),
+        Column("comune", required=True, aliases=("comune inviante", "comune di residenza")),
+        Column("data_segnalazione", required=True, aliases=("data", "data invio")),
+        Column("codice_fiscale", required=True, aliases=("cf", "c f", "codice fiscale persona")),
+        Column("cognome", required=True),
+        Column("nome", required=True),
+        Column("data_nascita", aliases=("data di nascita", "nato il")),
+        Column("sesso"),
+        Column("telefono", aliases=("tel", "cellulare")),
+        Column("email", aliases=("e-mail", "mail", "posta elettronica")),
+        Column("condizione", aliases=("condizione occupazionale",)),
+        Column("target", aliases=("gruppo target", "categoria")),
+        Column("percorso_proposto", aliases=("percorso", "tipologia", "tipologia percorso")),
+        Column("assistente_sociale", aliases=("operatore", "assistente")),
+        Column("note", aliases=("motivazione", "motivazione segnalazione")),
+    )
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.today = deadlines.today()
+        self.referred_by = (
+            self.user if self.user is not None and self.user.is_authenticated else None
+        )
+
+    def parse_row(self, row):
+        values = row.values
+        # Protocols and names are shown in exports and in the listings a Comune downloads: a
+        # value a spreadsheet would run as a formula is refused at the door.
+        values["protocollo"] = row.text(
+            "protocollo", max_length=50, required=True, refuse_formula=True
+        )
+        comune = self.comune(row)
+        values["comune"] = comune
+        referred_on = row.parse("data_segnalazione", parse_date, required=True)
+        if referred_on is not None and referred_on > self.today:
+            row.error("data_segnalazione", MSG_FUTURE_DATE)
+        values["data_segnalazione"] = referred_on
+        raw_code = row.raw.get("codice_fiscale")
+        parsed = None
+        if is_blank(raw_code):
+            row.error("codice_fiscale", MSG_REQUIRED)
+        else:
+            try:
+                parsed = parse_personal_code(normalize_tax_code(clean_text(raw_code)))
+            except ValidationError as error:
+                row.error("codice_fiscale", error.messages[0])
+        values["parsed_code"] = parsed
+        values["cognome"] = row.text("cognome", max_length=100, refuse_formula=True)
+        values["nome"] = row.text("nome", max_length=100, refuse_formula=True)
+        birth_date = row.parse("data_nascita", parse_date)
+        if parsed is not None and birth_date is not None and birth_date != parsed.birth_date:
+            row.error(
+                "data_nascita",
+                MSG_BIRTH_DATE_MISMATCH
+                % {
+                    "value": birth_date.strftime("%d/%m/%Y"),
+                    "expected": parsed.birth_date.strftime("%d/%m/%Y"),
+                },
+            )
+        sex = row.choice("sesso", _SEXES, Sex)
+        if parsed is not None and sex and sex != parsed.sex:
+            row.error("sesso", MSG_SEX_MISMATCH % {"value": sex})
+        values["telefono"] = row.text("telefono", max_length=30)
+        email = row.text("email", max_length=254)
+        if email:
+            try:
+                validate_email(email)
+            except ValidationError:
+                row.error("email", MSG_BAD_EMAIL % {"value": email})
+        values["email"] = email
+        values["condizione"] = row.choice("condizione", _CONDITIONS, EmploymentCondition)
+        values["target"] = row.choice("target", _TARGETS, TargetGroup)
+        values["percorso_proposto"] = row.choice("percorso_proposto", _PATHWAYS, PathwayType)
+        values["assistente_sociale"] = row.text(
+            "assistente_sociale", max_length=150, refuse_formula=True
+        )
+        values["note"] = clean_text(row.raw.get("note"))
+
+    def apply_chunk(self, rows):
+        valid = [row for row in rows if not row.errors]
+        codes = {row.values["parsed_code"].code for row in valid}
+        protocols = {row.values["protocollo"] for row in valid}
+        comune_ids = {row.values["comune"].pk for row in valid}
+        people = {}
+        referrals = {}
+        open_by_person = {}
+        if valid:
+            people = {p.tax_code: p for p in Beneficiary.objects.filter(tax_code__in=codes)}
+            referrals = {
+                (r.comune_id, r.protocol): r
+                for r in Referral.objects.filter(protocol__in=protocols, comune_id__in=comune_ids)
+            }
+            if people:
+                for beneficiary_id, protocol, comune_id in Referral.objects.filter(
+                    beneficiary_id__in=[p.pk for p in people.values()], status__in=_OPEN_REFERRAL
+                ).values_list("beneficiary_id", "protocol", "comune_id"):
+                    open_by_person.setdefault(beneficiary_id, []).append((comune_id, protocol))
+
+        now = timezone.now()
+        new_people, changed_people = [], {}
+        new_referrals, changed_referrals = [], []
+        outcomes = []
+        seen_referrals = {}
+        seen_people = {}
+        new_open = {}  # tax code -> protocol of the referral this chunk opens for the person
+        for row in rows:
+            if row.errors:
+                outcomes.append((row, None, None))
+                continue
+            values = row.values
+            comune = values["comune"]
+            code = values["parsed_code"]
+            key = (comune.pk, values["protocollo"])
+            label = f"{values['protocollo']} – {comune.name} – {code.code}"
+            if key in seen_referrals:
+                row.error("protocollo", MSG_REPEATED % {"key": _("protocollo")})
+                outcomes.append((row, label, None))
+                continue
+            person = seen_people.get(code.code) or people.get(code.code)
+            referral = referrals.get(key)
+            if referral is not None and referral.updated_at >= self.started_at:
+                # Written by an earlier chunk of this same file.
+                row.error("protocollo", MSG_REPEATED % {"key": _("protocollo")})
+                outcomes.append((row, label, None))
+                continue
+            person_changes = []
+            if person is None:
+                for column in ("cognome", "nome", "target"):
+                    if not values[column]:
+                        row.error(column, MSG_NEW_PERSON_NEEDS)
+                if row.errors:
+                    outcomes.append((row, label, None))
+                    continue
+                person = Beneficiary(
+                    tax_code=code.code,
+                    birth_date=code.birth_date,
+                    sex=code.sex,
+                    residence_comune=comune,
+                    last_name=values["cognome"],
+                    first_name=values["nome"],
+                    phone=values["telefono"],
+                    email=values["email"],
+                    employment_condition=values["condizione"] or EmploymentCondition.DISOCCUPATO,
+                    target_group=values["target"],
+                )
+                new_people.append(person)
+                seen_people[code.code] = person
+            else:
+                if person.residence_comune_id != comune.pk:
+                    row.error("comune", MSG_OTHER_RESIDENCE)
+                    outcomes.append((row, label, None))
+                    continue
+                for column, attname in PERSON_FIELDS.items():
+                    value = values[column]
+                    if value and getattr(person, attname) != value:
+                        person_changes.append((column, attname, value))
+            referral_changes = []
+            if referral is None:
+                other = new_open.get(code.code)
+                if other is None and person.pk:
+                    other = next(iter(open_by_person.get(person.pk, ())), (None, None))[1]
+                if other is not None:
+                    row.error("codice_fiscale", MSG_OPEN_REFERRAL % {"protocol": other})
+                    outcomes.append((row, label, None))
+                    continue
+                new_open[code.code] = values["protocollo"]
+                referral = Referral(
+                    comune=comune,
+                    protocol=values["protocollo"],
+                    beneficiary=person,
+                    referred_on=values["data_segnalazione"],
+                    referred_by=self.referred_by,
+                    social_worker_name=values["assistente_sociale"],
+                    proposed_pathway_type=values["percorso_proposto"],
+                    reason=values["note"],
+                    intake_deadline_days=INTAKE_DEADLINE_DAYS,
+                    intake_due_on=deadlines.intake_due(
+                        values["data_segnalazione"], INTAKE_DEADLINE_DAYS
+                    ),
+                    status=ReferralStatus.RECEIVED,
+                )
+                new_referrals.append(referral)
+                status = NEW
+            else:
+                if referral.beneficiary_id != person.pk:
+                    row.error("codice_fiscale", MSG_PROTOCOL_OTHER_PERSON)
+                    outcomes.append((row, label, None))
+                    continue
+                for column, attname in REFERRAL_FIELDS.items():
+                    value = values[column]
+                    if value and getattr(referral, attname) != value:
+                        referral_changes.append((column, attname, value))
+                if referral_changes and referral.status != ReferralStatus.RECEIVED:
+                    row.error(referral_changes[0][0], MSG_REFERRAL_LOCKED)
+                    outcomes.append((row, label, None))
+                    continue
+                for _column, attname, value in referral_changes:
+                    setattr(referral, attname, value)
+                if referral_changes:
+                    referral.intake_due_on = deadlines.intake_due(
+                        referral.referred_on, referral.intake_deadline_days
+                    )
+                    referral.updated_at = now
+                    changed_referrals.append(referral)
+                status = CHANGED if (referral_changes or person_changes) else UNCHANGED
+            for _column, attname, value in person_changes:
+                setattr(person, attname, value)
+            if person_changes and person.pk:
+                person.updated_at = now
+                changed_people[person.pk] = person
+            seen_referrals[key] = referral
+            changes = tuple(c for c, _a, _v in person_changes) + tuple(
+                c for c, _a, _v in referral_changes
+            )
+            outcomes.append((row, label, (status, changes, referral)))
+
+        self._write(new_people, changed_people, new_referrals, changed_referrals)
+        events = []
+        for row, label, outcome in outcomes:
+            if row.errors:
+                self.report(RowOutcome(row.line, ERROR, label or "", errors=list(row.errors)))
+                continue
+            status, changes, referral = outcome
+            self.report(RowOutcome(row.line, status, label, changes=changes))
+            if status != UNCHANGED:
+                events.append(
+                    {
+                        "model": "casework.referral",
+                        "object_id": referral.pk,
+                        "beneficiary_id": referral.beneficiary_id,
+                        "comune_id": referral.comune_id,
+                        "detail": "import " + ("new" if status == NEW else "change"),
+                    }
+                )
+        if events and not self.dry_run:
+            record_events(self.user, Action.IMPORT, events, batch_size=self.batch_size)
+
+    def _write(self, new_people, changed_people, new_referrals, changed_referrals):
+        if new_people:
+            Beneficiary.objects.bulk_create(new_people, batch_size=self.batch_size)
+        if changed_people:
+            Beneficiary.objects.bulk_update(
+                changed_people.values(),
+                [*PERSON_FIELDS.values(), "updated_at"],
+                batch_size=self.batch_size,
+            )
+        if new_referrals:
+            # bulk_create takes each person's new id from the object assigned above.
+            Referral.objects.bulk_create(new_referrals, batch_size=self.batch_size)
+        if changed_referrals:
+            Referral.objects.bulk_update(
+                changed_referrals,
+                [*REFERRAL_FIELDS.values(), "intake_due_on", "updated_at"],
+                batch_size=self.batch_size,
+            )

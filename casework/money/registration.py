@@ -1,0 +1,23 @@
+"""What the money area adds to the admin: its screens' URLs, the vouchers in the team meeting's
+agenda, the voucher buttons of a pathway and the history labels of voucher decisions."""
+
+from casework.cases.panels import TEAM_MEETING_AGENDA_HOOK
+
+from .views import (
+    MONEY_LOG_ACTIONS,
+    meeting_agenda_section,
+    money_urlpatterns,
+    pathway_listing_buttons,
+)
+
+
+def register_log_actions(actions):
+    for action, label, message in MONEY_LOG_ACTIONS:
+        actions.register_action(action, label, message)
+
+
+def register(hooks):
+    hooks.register("register_admin_urls", money_urlpatterns)
+    hooks.register(TEAM_MEETING_AGENDA_HOOK, meeting_agenda_section)
+    hooks.register("register_snippet_listing_buttons", pathway_listing_buttons)
+    hooks.register("register_log_actions", register_log_actions)

@@ -1,0 +1,145 @@
+"""Read-side queries that several screens, exports and reports share."""
+
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db.models import (
+    DecimalField,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Q,
+    Subquery,
+    Sum,
+    Value,
+)
+from django.db.models.functions import Coalesce, Round
+
+from casework.permissions.access import scope
+
+from .choices import COMMITTED_VOUCHER_STATUSES, VoucherStatus
+from .models import Budget, Voucher
+
+
+class ExactMoneyField(DecimalField):
+    """Sums read back as exact cents: SQLite sums decimals as floats (85391.4599999993)."""
+
+    def from_db_value(self, value, expression, connection):
+        if value is None:
+            return value
+        return Decimal(value).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+
+
+MONEY_FIELD = ExactMoneyField(max_digits=14, decimal_places=2)
+
+
+ZERO = Value(Decimal("0.00"), output_field=MONEY_FIELD)
+
+
+INVOICED_VOUCHER_STATUSES = (VoucherStatus.INVOICED, VoucherStatus.PAID)
+
+
+def _voucher_sum(statuses):
+    """Gross total of the budget's vouchers in ``statuses``, as a correlated subquery: one row per
+    budget, however many vouchers there are."""
+    vouchers = (
+        Voucher.objects.filter(
+            comune=OuterRef("comune"), edition=OuterRef("edition"), status__in=statuses
+        )
+        .order_by()
+        .values("comune")
+        .annotate(total=Sum("gross"))
+        .values("total")
+    )
+    # Rounded in SQL: SQLite sums decimals as floats (85391.4599999993 for 85391.46).
+    return Coalesce(
+        Round(Subquery(vouchers), 2, output_field=MONEY_FIELD), ZERO, output_field=MONEY_FIELD
+    )
+
+
+def budget_summary(user=None, *, edition=None, comune=None):
+    """Budgets annotated with ``committed`` (approved + invoiced + paid), ``invoiced``
+    (invoiced + paid), ``proposed`` and ``remaining`` = amount - committed, all gross.
+
+    Aggregated in the database: a fixed number of queries for any number of vouchers.
+    """
+    queryset = Budget.objects.select_related("comune", "edition")
+    if user is not None:
+        queryset = scope(queryset, user, "comune")
+    if edition is not None:
+        queryset = queryset.filter(edition=edition)
+    if comune is not None:
+        queryset = queryset.filter(comune=comune)
+    return queryset.annotate(
+        committed=_voucher_sum(COMMITTED_VOUCHER_STATUSES),
+        invoiced=_voucher_sum(INVOICED_VOUCHER_STATUSES),
+        proposed=_voucher_sum((VoucherStatus.PROPOSED,)),
+        remaining=Round(
+            ExpressionWrapper(F("amount") - F("committed"), output_field=MONEY_FIELD),
+            2,
+            output_field=MONEY_FIELD,
+        ),
+    ).order_by("edition__starts_on", "comune__name")
+
+
+def committed_total(budget):
+    """Committed gross for one budget (used inside the approving transaction, after the lock)."""
+    total = Voucher.objects.filter(
+        Q(comune_id=budget.comune_id, edition_id=budget.edition_id),
+        status__in=COMMITTED_VOUCHER_STATUSES,
+    ).aggregate(total=Coalesce(Sum("gross"), ZERO, output_field=MONEY_FIELD))["total"]
+    # Back to exact cents: SQLite sums decimals as floats.
+    return Decimal(total).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+
+
+BUDGET_WARNING_PERCENT = Decimal("90")
+
+
+def current_edition(on=None):
+    """The edition running on ``on`` (today by default), else the latest one."""
+    from django.utils import timezone
+
+    from .models import Edition
+
+    on = on or timezone.localdate()
+    return (
+        Edition.objects.filter(starts_on__lte=on, ends_on__gte=on).first()
+        or Edition.objects.order_by("-starts_on").first()
+    )
+
+
+def budget_overview(user, *, edition):
+    """One row per visible Comune's budget of ``edition`` with the share used, plus the totals.
+    Two queries whatever the number of vouchers: the annotated budgets and the Comuni that have
+    no budget for the edition."""
+    from casework.permissions.access import visible_comuni
+
+    rows = list(budget_summary(user, edition=edition))
+    totals = {"amount": Decimal("0.00"), "committed": Decimal("0.00")}
+    totals.update(invoiced=Decimal("0.00"), proposed=Decimal("0.00"), remaining=Decimal("0.00"))
+    for row in rows:
+        row.percent_used = _percent(row.committed, row.amount)
+        row.over_warning = row.percent_used > BUDGET_WARNING_PERCENT
+        for key in totals:
+            totals[key] += getattr(row, key)
+    totals["percent_used"] = _percent(totals["committed"], totals["amount"])
+    without = list(
+        visible_comuni(user).exclude(budgets__edition=edition).order_by("name")
+        if edition is not None
+        else []
+    )
+    return {"rows": rows, "totals": totals, "without_budget": without}
+
+
+def _percent(part, whole):
+    if not whole:
+        return Decimal("100.0") if part else Decimal("0.0")
+    return (Decimal(part) * 100 / Decimal(whole)).quantize(Decimal("0.1"))
+
+
+def pending_vouchers(user):
+    """Vouchers waiting for the joint team's decision, oldest first."""
+    return (
+        scope(Voucher.objects.filter(status=VoucherStatus.PROPOSED), user, "comune")
+        .select_related("pathway__referral__beneficiary", "comune", "edition", "created_by")
+        .order_by("created_at", "pk")
+    )

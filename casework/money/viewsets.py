@@ -1,0 +1,288 @@
+"""The money screens in the admin: editions, tariffs, budgets, vouchers and invoices."""
+
+import django_filters
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.urls import reverse_lazy
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.filters import WagtailFilterSet
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, ObjectList
+from wagtail.admin.panels import InlinePanel as _InlinePanel
+from wagtail.admin.ui.tables import Column
+from wagtail.snippets.views.snippets import CreateView as _SnippetCreateView
+from wagtail.snippets.views.snippets import EditView as _SnippetEditView
+from wagtail.snippets.views.snippets import SnippetViewSet
+
+from casework.admin_base import ImportExportViewSetMixin
+from casework.cases.search import PersonSearchIndexView
+from casework.cases.viewsets import _comuni_of
+from casework.permissions.scoping import ScopedAdminForm as _ScopedAdminForm
+from casework.permissions.scoping import ScopedViewSetMixin
+
+from . import forms as _forms_money
+from . import invoices as _services
+from . import voucher_views as _views_money
+from .choices import VoucherKind as _VoucherKind
+from .choices import VoucherStatus as _VoucherStatus
+from .euro import format_euro as _format_euro
+from .models import Budget, Edition, Voucher
+from .models import Invoice as _Invoice
+from .models import Tariff as _Tariff
+from .selectors import budget_summary as _budget_summary
+
+
+class EuroColumn(Column):
+    def get_value(self, instance):
+        value = super().get_value(instance)
+        return "" if value is None else _format_euro(value)
+
+
+def _editions(request):
+    return Edition.objects.order_by("-starts_on")
+
+
+class EditionViewSet(SnippetViewSet):
+    model = Edition
+    icon = "date"
+    menu_label = _("Edizioni")
+    list_display = ["name", "starts_on", "ends_on"]
+
+
+class TariffViewSet(SnippetViewSet):
+    """Tariffs belong to an edition; a change applies to vouchers created afterwards only."""
+
+    model = _Tariff
+    icon = "tag"
+    menu_label = _("Tariffe")
+    list_display = ["edition", "kind", EuroColumn("net_amount", label=_("Netto")), "vat_rate"]
+    list_filter = ["edition", "kind"]
+
+
+class BudgetFilterSet(WagtailFilterSet):
+    edition = django_filters.ModelChoiceFilter(label=_("Edizione"), queryset=_editions)
+    comune = django_filters.ModelChoiceFilter(label=_("Comune"), queryset=_comuni_of)
+
+    class Meta:
+        model = Budget
+        fields = []
+
+
+class BudgetViewSet(ImportExportViewSetMixin, ScopedViewSetMixin, SnippetViewSet):
+    model = Budget
+    import_kind = export_kind = "budgets"
+    icon = "table"
+    menu_label = _("Budget dei Comuni")
+    list_display = [
+        "comune",
+        "edition",
+        EuroColumn("amount", label=_("Budget")),
+        EuroColumn("committed", label=_("Impegnato")),
+        EuroColumn("invoiced", label=_("Fatturato")),
+        EuroColumn("remaining", label=_("Residuo")),
+    ]
+    filterset_class = BudgetFilterSet
+    search_fields = ["comune__name"]
+    search_backend_name = None
+    inspect_view_enabled = True
+    edit_handler = ObjectList(
+        [
+            FieldRowPanel([FieldPanel("comune"), FieldPanel("edition")]),
+            FieldPanel("amount"),
+            FieldPanel("criteria"),
+            FieldPanel("notes"),
+        ],
+        base_form_class=_ScopedAdminForm,
+    )
+
+    def get_queryset(self, request):
+        # The committed, invoiced and remaining columns, summed in the listing query itself.
+        return _budget_summary(request.user)
+
+
+class VoucherFilterSet(WagtailFilterSet):
+    status = django_filters.ChoiceFilter(label=_("Stato"), choices=_VoucherStatus.choices)
+    kind = django_filters.ChoiceFilter(label=_("Voce"), choices=_VoucherKind.choices)
+    comune = django_filters.ModelChoiceFilter(label=_("Comune"), queryset=_comuni_of)
+    edition = django_filters.ModelChoiceFilter(label=_("Edizione"), queryset=_editions)
+
+    class Meta:
+        model = Voucher
+        fields = []
+
+
+class VoucherIndexView(PersonSearchIndexView):
+    person_path = "pathway__referral__beneficiary"
+
+    def get_edit_url(self, instance):
+        # Only who records the decision edits a voucher (its note); others open its page.
+        if _forms_money.may_edit_decision(self.request.user):
+            return super().get_edit_url(instance)
+        return None
+
+
+class VoucherInspectView(_views_money.VoucherInspectView):
+    def get_edit_url(self):
+        if _forms_money.may_edit_decision(self.request.user):
+            return super().get_edit_url()
+        return None
+
+
+class VoucherEditView(_SnippetEditView):
+    """Refuses whoever does not record the decisions, on GET and on a forged POST alike; the
+    "revert to this revision" view is built on this one, so it refuses them too."""
+
+    def dispatch(self, request, *args, **kwargs):
+        if not _forms_money.may_edit_decision(request.user):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+
+class VoucherViewSet(ImportExportViewSetMixin, ScopedViewSetMixin, SnippetViewSet):
+    model = Voucher
+    export_kind = "vouchers"
+    icon = "doc-full"
+    menu_label = _("Voucher")
+    index_view_class = VoucherIndexView
+    list_display = [
+        "pathway__referral__beneficiary",
+        "kind",
+        "quantity",
+        EuroColumn("gross", label=_("Lordo")),
+        "status",
+        "comune",
+        "edition",
+        "created_at",
+    ]
+    filterset_class = VoucherFilterSet
+    search_fields = ["pathway__referral__beneficiary__last_name"]
+    search_backend_name = None
+    inspect_view_enabled = True
+    inspect_view_class = VoucherInspectView
+    edit_view_class = VoucherEditView
+    inspect_view_fields = [
+        "pathway",
+        "comune",
+        "edition",
+        "kind",
+        "quantity",
+        "unit_net",
+        "vat_rate",
+        "net",
+        "vat",
+        "gross",
+        "status",
+        "meeting",
+        "decided_at",
+        "decision_note",
+        "created_at",
+    ]
+    # Only the decision note is editable, by the programme manager: amounts, status and the
+    # decision itself change through the actions (``services``).
+    edit_handler = ObjectList(
+        [FieldPanel("decision_note")], base_form_class=_forms_money.VoucherAdminForm
+    )
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("pathway__referral__beneficiary", "comune", "edition")
+        )
+
+    @property
+    def add_view(self):
+        return _views_money.ProposeVoucherView.as_view(
+            breadcrumbs_items=self.breadcrumbs_items
+            + [{"url": reverse_lazy(self.get_url_name("list")), "label": _("Voucher")}]
+        )
+
+    def get_urlpatterns(self):
+        return super().get_urlpatterns() + _views_money.voucher_action_urlpatterns(
+            self.scoped_queryset
+        )
+
+
+class InvoiceAdminForm(_ScopedAdminForm):
+    """Each line's voucher must be the invoice's Comune's and edition's, and approved."""
+
+    def clean(self):
+        cleaned = super().clean()
+        comune, edition = cleaned.get("comune"), cleaned.get("edition")
+        formset = self.formsets.get("lines")
+        if formset is None or comune is None or edition is None:
+            return cleaned
+        invoice = _Invoice(comune=comune, edition=edition)
+        formset.is_valid()  # the lines are cleaned after the invoice itself, so clean them now
+        for form in formset.forms:
+            data = getattr(form, "cleaned_data", None) or {}
+            if not data or data.get("DELETE") or data.get("net") is None:
+                continue
+            if data.get("vat") is None or data.get("gross") is None:
+                continue
+            try:
+                _services.check_invoice_line(
+                    invoice,
+                    voucher=data.get("voucher"),
+                    net=data["net"],
+                    vat=data["vat"],
+                    gross=data["gross"],
+                )
+            except ValidationError as error:
+                for field, messages in error.message_dict.items():
+                    form.add_error(field, messages)
+        return cleaned
+
+
+class _SyncVouchersMixin:
+    def save_instance(self):
+        instance = super().save_instance()
+        _services.sync_invoiced_vouchers(instance, user=self.request.user)
+        return instance
+
+
+class InvoiceCreateView(_SyncVouchersMixin, _SnippetCreateView):
+    pass
+
+
+class InvoiceEditView(_SyncVouchersMixin, _SnippetEditView):
+    pass
+
+
+class InvoiceViewSet(ScopedViewSetMixin, SnippetViewSet):
+    model = _Invoice
+    icon = "doc-full-inverse"
+    menu_label = _("Fatture agenzia")
+    add_view_class = InvoiceCreateView
+    edit_view_class = InvoiceEditView
+    list_display = ["number", "comune", "edition", "issued_on", "period_start", "period_end"]
+    list_filter = ["edition"]
+    search_fields = ["number"]
+    search_backend_name = None
+    inspect_view_enabled = True
+    edit_handler = ObjectList(
+        [
+            FieldRowPanel([FieldPanel("number"), FieldPanel("issued_on")]),
+            FieldRowPanel([FieldPanel("comune"), FieldPanel("edition")]),
+            FieldRowPanel([FieldPanel("period_start"), FieldPanel("period_end")]),
+            _InlinePanel(
+                "lines",
+                heading=_("Righe"),
+                label=_("Riga"),
+                panels=[
+                    FieldPanel("description"),
+                    FieldPanel("voucher"),
+                    FieldRowPanel(
+                        [
+                            FieldPanel("quantity"),
+                            FieldPanel("net"),
+                            FieldPanel("vat"),
+                            FieldPanel("gross"),
+                        ]
+                    ),
+                ],
+            ),
+        ],
+        base_form_class=InvoiceAdminForm,
+    )
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("comune", "edition")
