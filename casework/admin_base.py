@@ -8,6 +8,8 @@ from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.views.mixins import SpreadsheetExportMixin
 from wagtail.admin.widgets.button import Button
 
+from core.listing_exports import ItalianSpreadsheetExportMixin
+
 
 class AdminScreenMixin(WagtailAdminTemplateMixin):
     """A one-off admin screen. Wagtail shows the last breadcrumb as the page header, so the
@@ -17,10 +19,10 @@ class AdminScreenMixin(WagtailAdminTemplateMixin):
         return super().get_breadcrumbs_items() + [{"url": "", "label": self.get_page_title()}]
 
 
-class SafeSpreadsheetExportMixin:
-    """Mixed in front of a Wagtail IndexView (a SpreadsheetExportMixin): the export permission
-    and the import/template/export buttons of the viewset (cells are neutralised for every list
-    export by ``protect_wagtail_list_exports``)."""
+class SafeSpreadsheetExportMixin(ItalianSpreadsheetExportMixin):
+    """Mixed in front of a Wagtail IndexView (a SpreadsheetExportMixin): the neutralised, Italian
+    list export of ``core.listing_exports``, the export permission and the import/template/export
+    buttons of the viewset."""
 
     export_permission = None  # e.g. "casework.export_referral"; None: no extra permission
     import_kind = None  # a key of ``casework.imports.resources.RESOURCES`` that can be imported

@@ -13,6 +13,8 @@ from wagtail.admin.widgets import ListingButton
 from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.snippets.views.snippets import IndexView, SnippetViewSet
 
+from core.listing_exports import ItalianSpreadsheetExportMixin
+
 from . import admin_views
 from .choices import OrganisationStatus, PositionStatus
 from .models import Comune, HostOrganisation, Position
@@ -25,8 +27,9 @@ PENDING_FIRST = Case(
 )
 
 
-class DecisionButtonIndexView(IndexView):
-    """Adds "Decidi" (approve, reject, suspend with a reason) to each row's buttons."""
+class DecisionButtonIndexView(ItalianSpreadsheetExportMixin, IndexView):
+    """Adds "Decidi" (approve, reject, suspend with a reason) to each row's buttons. Its list
+    export is neutralised: organisation names come from the public registration form."""
 
     decision_url_name = None
 

@@ -3,7 +3,7 @@ import runs."""
 
 from wagtail.permissions import register_permission_policy
 
-from .exports import ReadOnlyPermissionPolicy, protect_wagtail_list_exports
+from .exports import ReadOnlyPermissionPolicy
 from .models import ImportRun
 from .views import register_urls
 from .viewsets import ImportRunViewSet
@@ -16,5 +16,4 @@ def import_runs_viewset():
 def register(hooks):
     hooks.register("register_admin_urls", register_urls)
     register_permission_policy(ImportRun, ReadOnlyPermissionPolicy(ImportRun))
-    protect_wagtail_list_exports()
     hooks.register("register_admin_viewset", import_runs_viewset)

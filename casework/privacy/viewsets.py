@@ -8,9 +8,10 @@ from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.widgets.button import HeaderButton
 
 from casework.audit.models import AuditEvent
+from core.listing_exports import ItalianSpreadsheetExportMixin
 
 
-class AccessLogIndexView(IndexView):
+class AccessLogIndexView(ItalianSpreadsheetExportMixin, IndexView):
     """Who opened, changed, exported which person's record; filterable by person and user."""
 
     def get_base_queryset(self):
