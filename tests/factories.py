@@ -8,13 +8,15 @@ from decimal import Decimal
 import factory
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.db import connection
 
+from casework.audit.models import AuditEvent
 from casework.cases import models as cases_models
 from casework.money import models as money_models
 from casework.permissions import models as permissions_models
 from casework.permissions.roles import AGENCY_OPERATOR, PROGRAMME_MANAGER, SOCIAL_WORKER
 from network import models as net
-from network.codice_fiscale import MONTHS, build_check
+from network.codice_fiscale import MONTHS, build_check, vat_number_check_digit
 
 
 def comune(name):
@@ -171,15 +173,7 @@ class PositionFactory(factory.django.DjangoModelFactory):
 def _vat_number(n):
     """A valid partita IVA built from n (Luhn-style check digit)."""
     digits = f"{n + 1:010d}"
-    total = 0
-    for index, char in enumerate(digits):
-        number = int(char)
-        if index % 2 == 1:
-            number *= 2
-            if number > 9:
-                number -= 9
-        total += number
-    return digits + str((10 - total % 10) % 10)
+    return digits + vat_number_check_digit(digits)
 
 
 def verified_login(client, user):
@@ -234,3 +228,15 @@ def active_pathway(comune, *, pathway_type="tirocinio", host=None, activated_on=
         status="active",
         **kwargs,
     )
+
+
+def audit_event_at(moment, detail):
+    """An audit event dated in the past, written in SQL: ``at`` is set on insert and the trail
+    refuses updates, so the ORM cannot back-date one."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "INSERT INTO casework_auditevent (at, action, model, object_id, detail)"
+            " VALUES (%s, %s, %s, %s, %s)",
+            [moment, "view", "casework.beneficiary", "1", detail],
+        )
+    return AuditEvent.objects.get(detail=detail)

@@ -4,11 +4,11 @@ when a worker finishes it, reloads by itself and offers the PDF and the XLSX.
 The queue is real (ORM broker, no sync mode); the test plays the worker by running the task."""
 
 import datetime
-from pathlib import Path
 
 import pytest
 
-CHROMIUM = Path("/usr/bin/chromium")
+from tests.e2e.conftest import CHROMIUM
+
 PASSWORD = "password-di-prova-e2e-123"
 
 pytestmark = [
@@ -16,33 +16,6 @@ pytestmark = [
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
     pytest.mark.skipif(not CHROMIUM.exists(), reason="/usr/bin/chromium is not installed"),
 ]
-
-
-@pytest.fixture(scope="module", autouse=True)
-def restore_migrated_data(django_db_setup, django_db_blocker):
-    """A transactional test empties the tables; put back what the migrations loaded."""
-    yield
-    from django.db import connections
-
-    with django_db_blocker.unblock():
-        for connection in connections.all():
-            content = getattr(connection, "_test_serialized_contents", None)
-            if content:
-                connection.creation.deserialize_db_from_string(content)
-
-
-@pytest.fixture
-def browser(monkeypatch):
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=str(CHROMIUM),
-            headless=True,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-        )
-        yield browser
-        browser.close()
 
 
 def test_genera_ora_then_the_page_follows_the_run(browser, live_server, settings, monkeypatch):

@@ -4,15 +4,13 @@ public site runs under the strict policy. Debian's /usr/bin/chromium through Pla
 
 import base64
 import time
-from pathlib import Path
 
 import pytest
 from django_otp.oath import TOTP
 
 from tests import factories as f
-from tests.e2e.test_registration_flow import browser, restore_migrated_data  # noqa: F401
+from tests.e2e.conftest import CHROMIUM
 
-CHROMIUM = Path("/usr/bin/chromium")
 PASSWORD = "password-di-prova-123"
 
 pytestmark = [
@@ -29,7 +27,7 @@ def _code(secret):
     return f"{totp.token():06d}"
 
 
-def test_second_factor_and_csp_end_to_end(browser, live_server, settings):  # noqa: F811
+def test_second_factor_and_csp_end_to_end(browser, live_server, settings):
     settings.ZO_REQUIRE_2FA = True
     manager = f.programme_manager(username="pal.e2e")
     person = f.BeneficiaryFactory(last_name="Cespuglio")

@@ -29,17 +29,6 @@ DAYS_WITHIN_RETENTION = 700
 DETAIL = AuditEvent._meta.get_field("detail")
 
 
-def _insert_at(moment, detail):
-    """An event dated in the past (``at`` is set on insert, and rows cannot be updated)."""
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "INSERT INTO casework_auditevent (at, action, model, object_id, detail)"
-            " VALUES (%s, %s, %s, %s, %s)",
-            [moment, "view", "casework.beneficiary", "1", detail],
-        )
-    return AuditEvent.objects.get(detail=detail)
-
-
 def _days_ago(days):
     return timezone.now() - datetime.timedelta(days=days)
 
@@ -50,8 +39,8 @@ def _too_recent_message(months=24):
 
 @pytest.mark.django_db
 def test_finding_purge_refuses_cutoff_younger_than_retention(settings):
-    recent = _insert_at(_days_ago(1), "ieri")
-    within = _insert_at(_days_ago(DAYS_WITHIN_RETENTION), "entro i 24 mesi")
+    recent = f.audit_event_at(_days_ago(1), "ieri")
+    within = f.audit_event_at(_days_ago(DAYS_WITHIN_RETENTION), "entro i 24 mesi")
     for cutoff in (
         timezone.now() + datetime.timedelta(days=365),
         timezone.now(),
@@ -62,7 +51,7 @@ def test_finding_purge_refuses_cutoff_younger_than_retention(settings):
         assert refused.value.messages == [_too_recent_message()]
     # A longer retention in the settings moves the limit back with it.
     settings.AUDIT_RETENTION_MONTHS = 36
-    older = _insert_at(_days_ago(DAYS_PAST_RETENTION), "oltre 24 ma entro 36 mesi")
+    older = f.audit_event_at(_days_ago(DAYS_PAST_RETENTION), "oltre 24 ma entro 36 mesi")
     with pytest.raises(ValidationError) as refused:
         AuditEvent.objects.purge_older_than(_days_ago(DAYS_PAST_RETENTION - 10))
     assert refused.value.messages == [_too_recent_message(36)]
@@ -74,8 +63,8 @@ def test_finding_purge_refuses_cutoff_younger_than_retention(settings):
 
 @pytest.mark.django_db
 def test_scheduled_purge_still_removes_rows_past_the_retention(settings):
-    old = _insert_at(_days_ago(DAYS_PAST_RETENTION), "vecchio")
-    recent = _insert_at(_days_ago(DAYS_WITHIN_RETENTION), "recente")
+    old = f.audit_event_at(_days_ago(DAYS_PAST_RETENTION), "vecchio")
+    recent = f.audit_event_at(_days_ago(DAYS_WITHIN_RETENTION), "recente")
     assert privacy.purge_audit_events() == 1
     assert not AuditEvent.objects.filter(pk=old.pk).exists()
     assert AuditEvent.objects.filter(pk=recent.pk).exists()
@@ -154,7 +143,7 @@ def test_finding_sqlite_trigger_blocks_raw_delete(social_worker_a, programme_man
     if connection.vendor != "sqlite":
         pytest.skip("PostgreSQL has its own trigger (test_security_audit)")
     event = record_event(social_worker_a, Action.VIEW, model="casework.beneficiary", object_id=1)
-    old = _insert_at(_days_ago(DAYS_PAST_RETENTION), "vecchio")
+    old = f.audit_event_at(_days_ago(DAYS_PAST_RETENTION), "vecchio")
 
     def refused(sql, params=()):
         with (
@@ -207,8 +196,8 @@ def test_finding_sqlite_trigger_blocks_raw_delete(social_worker_a, programme_man
 def test_finding_postgresql_purge_runs_through_the_owner_function():
     if connection.vendor != "postgresql":
         pytest.skip("PostgreSQL only")
-    old = _insert_at(_days_ago(DAYS_PAST_RETENTION), "vecchio")
-    recent = _insert_at(_days_ago(DAYS_WITHIN_RETENTION), "recente")
+    old = f.audit_event_at(_days_ago(DAYS_PAST_RETENTION), "vecchio")
+    recent = f.audit_event_at(_days_ago(DAYS_WITHIN_RETENTION), "recente")
     with connection.cursor() as cursor:
         # Nobody but the owner and the roles granted by grant_app_role may call it.
         cursor.execute(

@@ -15,17 +15,6 @@ from tests import factories as f
 pytestmark = pytest.mark.django_db
 
 
-def _insert_at(moment, detail):
-    """An event dated in the past (``at`` is set on insert, and rows cannot be updated)."""
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "INSERT INTO casework_auditevent (at, action, model, object_id, detail)"
-            " VALUES (%s, %s, %s, %s, %s)",
-            [moment, "view", "casework.beneficiary", "1", detail],
-        )
-    return AuditEvent.objects.get(detail=detail)
-
-
 def test_a_row_cannot_be_changed_or_deleted_through_the_orm(social_worker_a):
     person = f.BeneficiaryFactory()
     event = record_event(social_worker_a, Action.VIEW, person)
@@ -64,8 +53,8 @@ def test_admin_log_is_read_only_and_for_the_programme_manager(
 
 def test_purge_removes_only_rows_past_the_retention():
     now = timezone.now()
-    old = _insert_at(now - datetime.timedelta(days=800), "vecchio")
-    recent = _insert_at(now - datetime.timedelta(days=700), "recente")
+    old = f.audit_event_at(now - datetime.timedelta(days=800), "vecchio")
+    recent = f.audit_event_at(now - datetime.timedelta(days=700), "recente")
     assert privacy.purge_audit_events(now=now) == 1
     assert not AuditEvent.objects.filter(pk=old.pk).exists()
     assert AuditEvent.objects.filter(pk=recent.pk).exists()
@@ -74,7 +63,7 @@ def test_purge_removes_only_rows_past_the_retention():
 def test_retention_setting_never_goes_under_24_months(settings):
     settings.AUDIT_RETENTION_MONTHS = 1
     now = timezone.now()
-    kept = _insert_at(now - datetime.timedelta(days=400), "un anno fa")
+    kept = f.audit_event_at(now - datetime.timedelta(days=400), "un anno fa")
     assert privacy.purge_audit_events(now=now) == 0
     assert AuditEvent.objects.filter(pk=kept.pk).exists()
 

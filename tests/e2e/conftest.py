@@ -1,0 +1,39 @@
+"""What every browser test needs: Debian's /usr/bin/chromium through Playwright (never a
+downloaded browser), and the migrated data put back after the transactional tests."""
+
+from pathlib import Path
+
+import pytest
+
+CHROMIUM = Path("/usr/bin/chromium")
+
+
+@pytest.fixture(scope="module", autouse=True)
+def restore_migrated_data(django_db_setup, django_db_blocker):
+    """A transactional test ends by emptying the tables; put back what the migrations loaded
+    (Comuni, roles, the Wagtail root) so that a later run with --reuse-db still finds it."""
+    yield
+    from django.db import connections
+
+    with django_db_blocker.unblock():
+        for connection in connections.all():
+            content = getattr(connection, "_test_serialized_contents", None)
+            if content:
+                connection.creation.deserialize_db_from_string(content)
+
+
+@pytest.fixture
+def browser(monkeypatch):
+    # Playwright's sync API runs an event loop in this thread; the test body's ORM calls are
+    # still synchronous and safe. Set for this test only: a leaked variable would reach the
+    # subprocesses of other tests (``check --deploy`` warns about it).
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=str(CHROMIUM),
+            headless=True,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+        )
+        yield browser
+        browser.close()
