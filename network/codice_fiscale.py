@@ -128,19 +128,25 @@ def validate_personal_code(value):
     parse_personal_code(value)
 
 
-def validate_vat_number(value):
-    digits = normalize(value)
-    if not re.fullmatch(r"\d{11}", digits):
-        raise ValidationError(MSG_PIVA_FORMAT, code="piva_format")
+def vat_number_check_digit(first10):
+    """The eleventh digit of a partita IVA from its first ten (Luhn: every second digit doubled,
+    less 9 past 9). The one place of the rule: the validator, the demo data and the factories."""
     total = 0
-    for index, char in enumerate(digits[:10]):
+    for index, char in enumerate(first10):
         number = int(char)
         if index % 2 == 1:
             number *= 2
             if number > 9:
                 number -= 9
         total += number
-    if (10 - total % 10) % 10 != int(digits[10]):
+    return str((10 - total % 10) % 10)
+
+
+def validate_vat_number(value):
+    digits = normalize(value)
+    if not re.fullmatch(r"\d{11}", digits):
+        raise ValidationError(MSG_PIVA_FORMAT, code="piva_format")
+    if vat_number_check_digit(digits[:10]) != digits[10]:
         raise ValidationError(MSG_PIVA_CHECK, code="piva_check")
 
 

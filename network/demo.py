@@ -7,6 +7,7 @@ import datetime
 from wagtail.models import Page, Site
 
 from .choices import Complexity, OrganisationKind, OrganisationStatus, PositionStatus
+from .codice_fiscale import vat_number_check_digit
 from .models import (
     Comune,
     DirectoryPage,
@@ -238,15 +239,7 @@ SUSPENDED = {"Carpenteria Brione"}
 
 def demo_vat_number(n):
     digits = f"0{n + 3100000:09d}"
-    total = 0
-    for index, char in enumerate(digits):
-        number = int(char)
-        if index % 2 == 1:
-            number *= 2
-            if number > 9:
-                number -= 9
-        total += number
-    return digits + str((10 - total % 10) % 10)
+    return digits + vat_number_check_digit(digits)
 
 
 def _slugify_email(name):
