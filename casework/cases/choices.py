@@ -63,3 +63,24 @@ class FollowUpSituation(models.TextChoices):
     EMPLOYED = "employed", _("Occupato")
     SEARCHING = "searching", _("Ancora in cerca")
     OTHER = "other", _("Altro")
+
+
+# The status groups, defined once: services, the importer, privacy and the screens all read these.
+OPEN_REFERRAL_STATUSES = (ReferralStatus.RECEIVED, ReferralStatus.TAKEN_IN_CHARGE)
+
+
+CLOSED_REFERRAL_STATUSES = (
+    ReferralStatus.DECLINED,
+    ReferralStatus.WITHDRAWN,
+    ReferralStatus.CLOSED,
+)
+
+
+# Still being defined or matched: the activation deadline runs.
+WAITING_ACTIVATION_STATUSES = (PathwayStatus.INTAKE, PathwayStatus.MATCHING)
+
+
+OPEN_PATHWAY_STATUSES = (*WAITING_ACTIVATION_STATUSES, PathwayStatus.ACTIVE)
+
+
+ENDED_PATHWAY_STATUSES = (PathwayStatus.COMPLETED, PathwayStatus.INTERRUPTED)

@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from casework.permissions.access import scope
 
-from .choices import PathwayStatus, ReferralStatus
+from .choices import WAITING_ACTIVATION_STATUSES, ReferralStatus
 from .models import Pathway, Referral, TeamMeeting
 from .rules import ACTIVATION_DEADLINE_DAYS, DUE_SOON_DAYS, TEAM_MEETING_INTERVAL_DAYS
 
@@ -35,7 +35,7 @@ DEADLINE_LABELS = {OVERDUE: _("scaduto"), DUE_SOON: _("in scadenza"), ON_TIME: _
 WAITING_INTAKE = (ReferralStatus.RECEIVED,)
 
 
-WAITING_ACTIVATION = (PathwayStatus.INTAKE, PathwayStatus.MATCHING)
+WAITING_ACTIVATION = WAITING_ACTIVATION_STATUSES
 
 
 def today():

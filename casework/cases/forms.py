@@ -6,7 +6,6 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from casework.admin_base import add_service_errors
-from casework.cases.services import pathways as cases_pathways
 from casework.cases.services import referrals as cases_referrals
 from casework.permissions.access import (
     can_read_confidential_notes,
@@ -27,7 +26,7 @@ from .choices import (
     Sex,
     TargetGroup,
 )
-from .deadlines import activation_due, intake_due, today
+from .deadlines import today
 from .rules import INTAKE_DEADLINE_DAYS
 
 CONFIDENTIAL_FIELD = "confidential_notes"
@@ -98,54 +97,13 @@ class BeneficiaryAdminForm(KeepUneditableFieldsMixin, ScopedAdminForm):
 
 
 class ReferralAdminForm(KeepUneditableFieldsMixin, ScopedAdminForm):
-    """Editing a referral's data; its status changes only through the action screens."""
-
-    def clean(self):
-        cleaned = super().clean()
-        referred_on = cleaned.get("referred_on")
-        if referred_on and referred_on > today():
-            self.add_error("referred_on", cases_referrals.MSG_FUTURE_DATE)
-        days = cleaned.get("intake_deadline_days")
-        if days is not None:
-            if days < INTAKE_DEADLINE_DAYS:
-                self.add_error("intake_deadline_days", cases_referrals.MSG_DEADLINE_TOO_SHORT)
-            elif days > INTAKE_DEADLINE_DAYS and not (
-                (cleaned.get("group_name") or "").strip()
-                and (cleaned.get("deadline_reason") or "").strip()
-            ):
-                self.add_error(
-                    "intake_deadline_days", cases_referrals.MSG_LONGER_DEADLINE_NEEDS_GROUP
-                )
-        return cleaned
-
-    def save(self, commit=True):
-        referral = self.instance
-        if referral.referred_on and referral.status == "received":
-            referral.intake_due_on = intake_due(referral.referred_on, referral.intake_deadline_days)
-        return super().save(commit=commit)
+    """Collects an edit of a referral's data. The edit view hands it to
+    ``cases_referrals.update_referral`` (rules, intake deadline, save); its status changes only
+    through the action screens."""
 
 
 class PathwayAdminForm(KeepUneditableFieldsMixin, ScopedAdminForm):
-    def clean(self):
-        cleaned = super().clean()
-        intake_on = cleaned.get("intake_on")
-        if intake_on and intake_on > today():
-            self.add_error("intake_on", cases_referrals.MSG_FUTURE_DATE)
-        if intake_on and self.instance.referral_id:
-            if intake_on < self.instance.referral.referred_on:
-                self.add_error("intake_on", cases_pathways.MSG_INTAKE_BEFORE_REFERRAL)
-            activated_on = self.instance.activated_on
-            if activated_on and activated_on < intake_on:
-                self.add_error("intake_on", cases_pathways.MSG_ACTIVATION_BEFORE_INTAKE)
-        first = cleaned.get("first_interview_on")
-        if first and intake_on and first < intake_on:
-            self.add_error("first_interview_on", cases_pathways.MSG_INTERVIEW_BEFORE_INTAKE)
-        return cleaned
-
-    def save(self, commit=True):
-        if self.instance.intake_on:
-            self.instance.activation_due_on = activation_due(self.instance.intake_on)
-        return super().save(commit=commit)
+    """Collects an edit of a pathway's data, saved by ``cases_pathways.update_pathway``."""
 
 
 class TeamMeetingAdminForm(ScopedAdminForm):
@@ -282,43 +240,29 @@ class NewReferralForm(forms.Form):
                 add_service_errors(self, error)
         return cleaned
 
-    def save(self):
-        """Registers the person if new and the referral, in one transaction."""
-        from django.db import transaction
-
+    def person_data(self):
+        """The new person's fields for ``refer_person`` (ignored when the person exists)."""
         data = self.cleaned_data
-        try:
-            with transaction.atomic():
-                person = self.existing
-                if person is None:
-                    person = cases_referrals.register_beneficiary(
-                        tax_code=data["tax_code"],
-                        user=self.user,
-                        birth_date=data.get("birth_date"),
-                        sex=data.get("sex") or None,
-                        **{
-                            name: data[name]
-                            for name in PERSON_FIELDS
-                            if name in data and name not in ("birth_date", "sex")
-                            if data[name] is not None
-                        },
-                    )
-                return cases_referrals.create_referral(
-                    person,
-                    comune=data["comune"],
-                    protocol=data["protocol"],
-                    referred_on=data["referred_on"],
-                    user=self.user,
-                    social_worker_name=data.get("social_worker_name", ""),
-                    proposed_pathway_type=data.get("proposed_pathway_type", ""),
-                    reason=data.get("reason", ""),
-                    group_name=data.get("group_name", ""),
-                    intake_deadline_days=data["intake_deadline_days"],
-                    deadline_reason=data.get("deadline_reason", ""),
-                )
-        except ValidationError as error:
-            add_service_errors(self, error)
-            return None
+        fields = {
+            name: data[name]
+            for name in PERSON_FIELDS
+            if name in data and name not in ("birth_date", "sex") and data[name] is not None
+        }
+        return {"birth_date": data.get("birth_date"), "sex": data.get("sex") or None, **fields}
+
+    def referral_data(self):
+        data = self.cleaned_data
+        return {
+            "comune": data["comune"],
+            "protocol": data["protocol"],
+            "referred_on": data["referred_on"],
+            "social_worker_name": data.get("social_worker_name", ""),
+            "proposed_pathway_type": data.get("proposed_pathway_type", ""),
+            "reason": data.get("reason", ""),
+            "group_name": data.get("group_name", ""),
+            "intake_deadline_days": data["intake_deadline_days"],
+            "deadline_reason": data.get("deadline_reason", ""),
+        }
 
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"})

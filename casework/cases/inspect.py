@@ -1,13 +1,18 @@
 """The case pages: a person's, a referral's and a pathway's inspect views, each opening audited."""
 
+from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from wagtail.admin.widgets.button import HeaderButton
+from wagtail.log_actions import log
 from wagtail.snippets.views.snippets import EditView, InspectView
 
+from casework.admin_base import add_service_errors
 from casework.audit.services import Action, record_event
+from casework.cases.services import pathways as cases_pathways
+from casework.cases.services import referrals as cases_referrals
 from casework.permissions.access import can_read_confidential_notes, is_programme_manager, scope
 
 from . import forms
@@ -34,6 +39,68 @@ class AuditedViewMixin:
 
 class AuditedEditView(AuditedViewMixin, EditView):
     pass
+
+
+class ServiceSaveMixin:
+    """The save step of a snippet edit (and of "revert to this revision") hands the form's
+    cleaned data to the area's service, which checks the rules, sets what follows from them
+    (deadlines) and saves; then Wagtail's revision and history entry are written as its own
+    edit action does. A refusal puts the service's message on the form and nothing is saved."""
+
+    update_service = None  # ``service(instance, *, user, **changes)``
+
+    def service_changes(self):
+        fields = self.form.fields
+        return {
+            name: value
+            for name, value in self.form.cleaned_data.items()
+            if name in fields and not fields[name].disabled
+        }
+
+    def save_instance(self):
+        user = self.request.user
+        try:
+            instance = type(self).update_service(
+                self.form.instance, user=user, **self.service_changes()
+            )
+        except ValidationError as error:
+            add_service_errors(self.form, error)
+            raise
+        self.form.instance = instance
+        changed = self.form.has_changed()
+        self.has_content_changes = changed
+        if self.view_name == "revisions_revert":
+            # Logged by Wagtail as "wagtail.revert", naming the revision brought back.
+            self.new_revision = instance.save_revision(
+                user=user, log_action=True, previous_revision=self.revision
+            )
+            return instance
+        self.new_revision = instance.save_revision(
+            user=user, changed=changed, overwrite_revision=self.overwrite_revision
+        )
+        log(
+            instance=instance,
+            action="wagtail.edit",
+            user=user,
+            revision=self.new_revision,
+            content_changed=changed,
+        )
+        return instance
+
+    def form_valid(self, form):
+        try:
+            return super().form_valid(form)
+        except ValidationError:
+            # The save's transaction is rolled back; the form now carries the refusal.
+            return self.form_invalid(form)
+
+
+class ReferralEditView(ServiceSaveMixin, AuditedEditView):
+    update_service = cases_referrals.update_referral
+
+
+class PathwayEditView(ServiceSaveMixin, AuditedEditView):
+    update_service = cases_pathways.update_pathway
 
 
 class ConfidentialInspectMixin:

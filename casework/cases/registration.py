@@ -14,6 +14,7 @@ CASE_LOG_ACTIONS = [
     ("casework.decline", _("Non accolta"), _("Segnalazione non accolta")),
     ("casework.withdraw", _("Ritiro"), _("Segnalazione ritirata")),
     ("casework.reopen", _("Riapertura"), _("Segnalazione riaperta")),
+    ("casework.edit", _("Modifica dei dati"), _("Dati della scheda modificati")),
     ("casework.change_residence", _("Cambio di residenza"), _("Residenza cambiata")),
 ]
 

@@ -17,8 +17,8 @@ from casework.cases.services import referrals as cases_referrals
 from casework.permissions.access import is_programme_manager, scope
 
 from . import forms
-from .choices import PathwayStatus, ReferralStatus
-from .models import Beneficiary, FollowUp, Pathway, PathwayActivity, Referral
+from .models import Beneficiary, Pathway, PathwayActivity, Referral
+from .transitions import PATHWAY_TRANSITIONS, REFERRAL_TRANSITIONS, available, user_may
 
 MATCHING_URL_NAME = "casework_pathway_matching"
 
@@ -42,68 +42,42 @@ def _action(label, url_name, pk, classname=""):
     return {"label": label, "url": reverse(url_name, args=[pk]), "classname": classname}
 
 
+# The button of each transition of ``casework.cases.transitions``: label and URL name.
+REFERRAL_BUTTONS = {
+    "take": (gettext_lazy("Prendi in carico"), "wagtailsnippets_casework_referral:take"),
+    "decline": (gettext_lazy("Non accogliere"), "wagtailsnippets_casework_referral:decline"),
+    "withdraw": (gettext_lazy("Ritira"), "wagtailsnippets_casework_referral:withdraw"),
+    "reopen": (gettext_lazy("Riapri"), "wagtailsnippets_casework_referral:reopen"),
+}
+
+
+PATHWAY_BUTTONS = {
+    "define": (gettext_lazy("Definisci il percorso"), "wagtailsnippets_casework_pathway:define"),
+    "activate": (gettext_lazy("Attiva"), "wagtailsnippets_casework_pathway:activate"),
+    "complete": (gettext_lazy("Concludi"), "wagtailsnippets_casework_pathway:complete"),
+    "interrupt": (gettext_lazy("Interrompi"), "wagtailsnippets_casework_pathway:interrupt"),
+    "follow_up": (
+        gettext_lazy("Registra monitoraggio"),
+        "wagtailsnippets_casework_pathway:follow_up",
+    ),
+}
+
+
+def _buttons(table, buttons, user, record):
+    """One button per transition the table allows from the record's state to this user: the
+    same table the services' guards read."""
+    return [
+        {**_action(str(buttons[name][0]), buttons[name][1], record.pk), "transition": name}
+        for name in available(table, user, record.status)
+    ]
+
+
 def referral_actions(user, referral):
-    actions = []
-    can_intake = _has_perm(user, Pathway, "add")
-    can_change = _has_perm(user, Referral, "change")
-    if referral.status == ReferralStatus.RECEIVED:
-        if can_intake:
-            actions.append(
-                _action(
-                    _("Prendi in carico"), "wagtailsnippets_casework_referral:take", referral.pk
-                )
-            )
-            actions.append(
-                _action(
-                    _("Non accogliere"), "wagtailsnippets_casework_referral:decline", referral.pk
-                )
-            )
-        if can_change:
-            actions.append(
-                _action(_("Ritira"), "wagtailsnippets_casework_referral:withdraw", referral.pk)
-            )
-    elif referral.status == ReferralStatus.TAKEN_IN_CHARGE and can_change:
-        actions.append(
-            _action(_("Ritira"), "wagtailsnippets_casework_referral:withdraw", referral.pk)
-        )
-    elif can_change:
-        actions.append(
-            _action(_("Riapri"), "wagtailsnippets_casework_referral:reopen", referral.pk)
-        )
-    return actions
+    return _buttons(REFERRAL_TRANSITIONS, REFERRAL_BUTTONS, user, referral)
 
 
 def pathway_actions(user, pathway):
-    actions = []
-    if _has_perm(user, Pathway, "change"):
-        if pathway.status in (PathwayStatus.INTAKE, PathwayStatus.MATCHING):
-            actions.append(
-                _action(
-                    _("Definisci il percorso"),
-                    "wagtailsnippets_casework_pathway:define",
-                    pathway.pk,
-                )
-            )
-            actions.append(
-                _action(_("Attiva"), "wagtailsnippets_casework_pathway:activate", pathway.pk)
-            )
-        if pathway.status == PathwayStatus.ACTIVE:
-            actions.append(
-                _action(_("Concludi"), "wagtailsnippets_casework_pathway:complete", pathway.pk)
-            )
-        if pathway.status not in (PathwayStatus.COMPLETED, PathwayStatus.INTERRUPTED):
-            actions.append(
-                _action(_("Interrompi"), "wagtailsnippets_casework_pathway:interrupt", pathway.pk)
-            )
-    if pathway.status in (PathwayStatus.COMPLETED, PathwayStatus.INTERRUPTED) and _has_perm(
-        user, FollowUp, "add"
-    ):
-        actions.append(
-            _action(
-                _("Registra monitoraggio"), "wagtailsnippets_casework_pathway:follow_up", pathway.pk
-            )
-        )
-    return actions
+    return _buttons(PATHWAY_TRANSITIONS, PATHWAY_BUTTONS, user, pathway)
 
 
 class ServiceActionView(AdminScreenMixin, FormView):
@@ -117,10 +91,17 @@ class ServiceActionView(AdminScreenMixin, FormView):
     scope_field = "comune"
     success_message = ""
     header_icon = "tasks"
+    # A state change: its permission is the transition table's, the one the buttons read.
+    transitions = None
+    transition = None
+
+    def has_permission(self, user):
+        if self.transition is not None:
+            return user_may(user, self.transitions, self.transition)
+        return _has_perm(user, self.permission_model or self.model, self.permission)
 
     def dispatch(self, request, pk, *args, **kwargs):
-        model = self.permission_model or self.model
-        if not _has_perm(request.user, model, self.permission):
+        if not self.has_permission(request.user):
             raise PermissionDenied
         queryset = scope(self.model.objects.all(), request.user, self.scope_field)
         self.object = get_object_or_404(queryset, pk=pk)
@@ -165,8 +146,8 @@ class ServiceActionView(AdminScreenMixin, FormView):
 
 class TakeInChargeView(ServiceActionView):
     model = Referral
-    permission_model = Pathway
-    permission = "add"
+    transitions = REFERRAL_TRANSITIONS
+    transition = "take"
     form_class = forms.TakeInChargeForm
     page_title = gettext_lazy("Presa in carico")
     success_message = gettext_lazy("Persona presa in carico: il percorso è stato creato.")
@@ -192,8 +173,8 @@ class TakeInChargeView(ServiceActionView):
 
 class DeclineView(ServiceActionView):
     model = Referral
-    permission_model = Pathway
-    permission = "add"
+    transitions = REFERRAL_TRANSITIONS
+    transition = "decline"
     form_class = forms.ReasonForm
     page_title = gettext_lazy("Segnalazione non accolta")
     success_message = gettext_lazy("La segnalazione è stata registrata come non accolta.")
@@ -206,6 +187,8 @@ class DeclineView(ServiceActionView):
 
 class WithdrawView(ServiceActionView):
     model = Referral
+    transitions = REFERRAL_TRANSITIONS
+    transition = "withdraw"
     form_class = forms.ReasonForm
     page_title = gettext_lazy("Ritiro della segnalazione")
     success_message = gettext_lazy("La segnalazione è stata ritirata.")
@@ -242,6 +225,8 @@ class ChangeResidenceView(ServiceActionView):
 
 class ReopenView(ServiceActionView):
     model = Referral
+    transitions = REFERRAL_TRANSITIONS
+    transition = "reopen"
     form_class = forms.ReopenForm
     page_title = gettext_lazy("Riapertura della segnalazione")
     success_message = gettext_lazy("La segnalazione è stata riaperta.")
@@ -257,6 +242,8 @@ class ReopenView(ServiceActionView):
 
 class DefinePathwayView(ServiceActionView):
     model = Pathway
+    transitions = PATHWAY_TRANSITIONS
+    transition = "define"
     form_class = forms.DefinePathwayForm
     page_title = gettext_lazy("Definizione del percorso")
     success_message = gettext_lazy("Percorso definito: ora in ricerca della postazione.")
@@ -270,6 +257,8 @@ class DefinePathwayView(ServiceActionView):
 
 class ActivateView(ServiceActionView):
     model = Pathway
+    transitions = PATHWAY_TRANSITIONS
+    transition = "activate"
     form_class = forms.ActivateForm
     page_title = gettext_lazy("Attivazione del percorso")
     success_message = gettext_lazy("Il percorso è attivo.")
@@ -288,6 +277,8 @@ class ActivateView(ServiceActionView):
 
 class CompleteView(ServiceActionView):
     model = Pathway
+    transitions = PATHWAY_TRANSITIONS
+    transition = "complete"
     form_class = forms.CompleteForm
     page_title = gettext_lazy("Conclusione del percorso")
     success_message = gettext_lazy("Il percorso è concluso.")
@@ -304,6 +295,8 @@ class CompleteView(ServiceActionView):
 
 class InterruptView(ServiceActionView):
     model = Pathway
+    transitions = PATHWAY_TRANSITIONS
+    transition = "interrupt"
     form_class = forms.InterruptForm
     page_title = gettext_lazy("Interruzione del percorso")
     success_message = gettext_lazy("Il percorso è stato interrotto.")
@@ -316,8 +309,8 @@ class InterruptView(ServiceActionView):
 
 class FollowUpView(ServiceActionView):
     model = Pathway
-    permission_model = FollowUp
-    permission = "add"
+    transitions = PATHWAY_TRANSITIONS
+    transition = "follow_up"
     form_class = forms.FollowUpForm
     page_title = gettext_lazy("Monitoraggio successivo")
     success_message = gettext_lazy("Monitoraggio registrato.")
@@ -374,8 +367,15 @@ class NewReferralView(AdminScreenMixin, FormView):
         return {**super().get_form_kwargs(), "user": self.request.user}
 
     def form_valid(self, form):
-        referral = form.save()
-        if referral is None:
+        try:
+            referral = cases_referrals.refer_person(
+                form.cleaned_data["tax_code"],
+                user=self.request.user,
+                person_fields=form.person_data(),
+                **form.referral_data(),
+            )
+        except ValidationError as error:
+            forms.add_service_errors(form, error)
             return self.form_invalid(form)
         messages.success(
             self.request,

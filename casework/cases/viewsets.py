@@ -17,6 +17,7 @@ from django.views.generic import RedirectView
 from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel, ObjectList
 from wagtail.admin.ui.tables import Column
+from wagtail.admin.views.generic import RevisionsRevertMixin
 from wagtail.snippets.views.snippets import SnippetViewSet
 
 from casework.admin_base import ImportExportViewSetMixin
@@ -37,8 +38,11 @@ from .forms import BeneficiaryAdminForm, PathwayAdminForm, ReferralAdminForm, Te
 from .inspect import (
     AuditedEditView,
     BeneficiaryInspectView,
+    PathwayEditView,
     PathwayInspectView,
+    ReferralEditView,
     ReferralInspectView,
+    ServiceSaveMixin,
 )
 from .models import Beneficiary, Pathway, PathwayActivity, Referral, TeamMeeting
 from .panels import ConfidentialFieldPanel, TeamMeetingAgendaPanel
@@ -158,6 +162,25 @@ class PathwayIndexView(PersonSearchIndexView):
         return None
 
 
+class ServiceRevertMixin:
+    """Reverting to a revision saves through the service too: Wagtail builds its revert view as
+    (revert mixin, edit view), whose save step would otherwise be the revert mixin's own."""
+
+    def save_instance(self):
+        return ServiceSaveMixin.save_instance(self)
+
+
+class ServiceEditViewSetMixin:
+
+    @property
+    def revisions_revert_view_class(self):
+        return type(
+            "_RevisionsRevertView",
+            (ServiceRevertMixin, RevisionsRevertMixin, self.edit_view_class),
+            {"view_name": "revisions_revert"},
+        )
+
+
 class BeneficiaryViewSet(ImportExportViewSetMixin, ScopedViewSetMixin, SnippetViewSet):
     model = Beneficiary
     export_kind = "people"
@@ -226,7 +249,9 @@ class BeneficiaryViewSet(ImportExportViewSetMixin, ScopedViewSetMixin, SnippetVi
         return super().get_urlpatterns() + guard_urlpatterns(actions, self.scoped_queryset)
 
 
-class ReferralViewSet(ImportExportViewSetMixin, ScopedViewSetMixin, SnippetViewSet):
+class ReferralViewSet(
+    ServiceEditViewSetMixin, ImportExportViewSetMixin, ScopedViewSetMixin, SnippetViewSet
+):
     model = Referral
     import_kind = export_kind = "referrals"
     icon = "mail"
@@ -262,7 +287,7 @@ class ReferralViewSet(ImportExportViewSetMixin, ScopedViewSetMixin, SnippetViewS
     search_backend_name = None
     inspect_view_enabled = True
     inspect_view_class = ReferralInspectView
-    edit_view_class = AuditedEditView
+    edit_view_class = ReferralEditView
     inspect_view_fields = [
         "comune",
         "protocol",
@@ -321,7 +346,7 @@ class ReferralViewSet(ImportExportViewSetMixin, ScopedViewSetMixin, SnippetViewS
         return super().get_urlpatterns() + guard_urlpatterns(actions, self.scoped_queryset)
 
 
-class PathwayViewSet(ScopedViewSetMixin, SnippetViewSet):
+class PathwayViewSet(ServiceEditViewSetMixin, ScopedViewSetMixin, SnippetViewSet):
     model = Pathway
     icon = "tasks"
     menu_label = _("Percorsi")
@@ -356,7 +381,7 @@ class PathwayViewSet(ScopedViewSetMixin, SnippetViewSet):
     search_backend_name = None
     inspect_view_enabled = True
     inspect_view_class = PathwayInspectView
-    edit_view_class = AuditedEditView
+    edit_view_class = PathwayEditView
     inspect_view_fields = [
         "pathway_type",
         "intake_on",

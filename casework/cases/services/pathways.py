@@ -1,4 +1,7 @@
-"""Writes of pathways: intake, definition, activation, conclusion, interruption, the checklist and the follow-ups. One transaction each, Italian ``ValidationError`` when a rule forbids."""
+"""Writes of pathways: intake, definition, activation, conclusion, interruption, admin edits
+(``update_pathway``), the checklist and the follow-ups. One transaction each, Italian
+``ValidationError`` when a rule forbids; the state changes are guarded by ``PATHWAY_TRANSITIONS``
+and ``REFERRAL_TRANSITIONS`` (``casework.cases.transitions``), the tables the buttons read."""
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -8,9 +11,10 @@ from casework.cases import deadlines as _deadlines
 from casework.cases.choices import PathwayStatus, ReferralStatus
 from casework.cases.models import FollowUp, Pathway, PathwayActivity, Referral
 from casework.cases.rules import activities_for
+from casework.cases.transitions import PATHWAY_TRANSITIONS, REFERRAL_TRANSITIONS, allows
 from network.choices import PathwayType
 
-from .referrals import _ENDED_PATHWAY, MSG_NOT_RECEIVED, _history, _not_future, _required_text
+from .referrals import MSG_NOT_RECEIVED, _history, _not_future, _required_text
 
 MSG_INTAKE_BEFORE_REFERRAL = _("La presa in carico non può precedere la data della segnalazione.")
 
@@ -89,7 +93,7 @@ def take_in_charge(referral, *, on, user, pathway_type=None, chosen_activities=(
     """Intake ("presa in carico"): creates and returns the pathway with its activity checklist;
     the desk activity is recorded as done on the intake day."""
     referral = Referral.objects.select_for_update().get(pk=referral.pk)
-    if referral.status != ReferralStatus.RECEIVED:
+    if not allows(REFERRAL_TRANSITIONS, "take", referral.status):
         raise ValidationError(MSG_NOT_RECEIVED)
     _not_future(on, "on")
     if on < referral.referred_on:
@@ -139,7 +143,7 @@ def define_pathway(
     """The agreed project: type, interview, assessment, CV, host position and hours. Moves the
     pathway to "ricerca postazione" (matching)."""
     pathway = Pathway.objects.select_for_update().get(pk=pathway.pk)
-    if pathway.status not in _deadlines.WAITING_ACTIVATION:
+    if not allows(PATHWAY_TRANSITIONS, "define", pathway.status):
         raise ValidationError(MSG_PATHWAY_NOT_BEING_DEFINED)
     if pathway_type:
         pathway.pathway_type = pathway_type
@@ -224,7 +228,7 @@ def _check_position(pathway, position):
 @transaction.atomic
 def activate_pathway(pathway, *, on, user, position=None):
     pathway = Pathway.objects.select_for_update().get(pk=pathway.pk)
-    if pathway.status not in _deadlines.WAITING_ACTIVATION:
+    if not allows(PATHWAY_TRANSITIONS, "activate", pathway.status):
         raise ValidationError(MSG_PATHWAY_NOT_BEING_DEFINED)
     _not_future(on, "on")
     if on < pathway.intake_on:
@@ -264,7 +268,7 @@ def _close(pathway, *, on, status, outcome, note, user):
 @transaction.atomic
 def complete_pathway(pathway, *, on, outcome, user, note=""):
     pathway = Pathway.objects.select_for_update().get(pk=pathway.pk)
-    if pathway.status != PathwayStatus.ACTIVE:
+    if not allows(PATHWAY_TRANSITIONS, "complete", pathway.status):
         raise ValidationError(MSG_NOT_ACTIVE)
     if not outcome:
         raise ValidationError({"outcome": MSG_OUTCOME_REQUIRED})
@@ -279,7 +283,7 @@ def complete_pathway(pathway, *, on, outcome, user, note=""):
 @transaction.atomic
 def interrupt_pathway(pathway, *, on, reason, user, outcome="dropped_out"):
     pathway = Pathway.objects.select_for_update().get(pk=pathway.pk)
-    if pathway.status in _ENDED_PATHWAY:
+    if not allows(PATHWAY_TRANSITIONS, "interrupt", pathway.status):
         raise ValidationError(MSG_ALREADY_ENDED)
     reason = _required_text(reason, "reason")
     _not_future(on, "on")
@@ -320,7 +324,7 @@ def add_activity(pathway, *, activity, user):
 @transaction.atomic
 def record_follow_up(pathway, *, on, situation, user, note=""):
     pathway = Pathway.objects.get(pk=pathway.pk)
-    if pathway.status not in _ENDED_PATHWAY:
+    if not allows(PATHWAY_TRANSITIONS, "follow_up", pathway.status):
         raise ValidationError(MSG_FOLLOW_UP_NOT_ENDED)
     _not_future(on, "on")
     if pathway.ended_on and on < pathway.ended_on:
@@ -335,3 +339,48 @@ def record_follow_up(pathway, *, on, situation, user, note=""):
     follow_up.full_clean()
     follow_up.save()
     return follow_up
+
+
+# What an admin edit of a pathway may change (the edit form's fields); status, dates of the
+# state changes, position and deadlines are set by the services only.
+PATHWAY_EDITABLE_FIELDS = (
+    "intake_on",
+    "first_interview_on",
+    "assessment",
+    "cv_summary",
+    "planned_end_on",
+    "hours_per_week",
+    "planned_tutoring_hours",
+    "outcome_note",
+)
+
+
+@transaction.atomic
+def update_pathway(pathway, *, user, **changes):
+    """An admin edit of a pathway's data (``PATHWAY_EDITABLE_FIELDS``), under the date rules of
+    ``take_in_charge``, ``define_pathway`` and ``activate_pathway``; the activation deadline and
+    the desk activity (done on the intake day) follow a new intake day."""
+    unknown = set(changes) - set(PATHWAY_EDITABLE_FIELDS)
+    if unknown:
+        raise TypeError(f"update_pathway: not editable: {sorted(unknown)}")
+    pathway = Pathway.objects.select_for_update().select_related("referral").get(pk=pathway.pk)
+    old_intake_on = pathway.intake_on
+    for name, value in changes.items():
+        setattr(pathway, name, value)
+    intake_on = pathway.intake_on
+    _not_future(intake_on, "intake_on")
+    if intake_on < pathway.referral.referred_on:
+        raise ValidationError({"intake_on": MSG_INTAKE_BEFORE_REFERRAL})
+    if pathway.activated_on and pathway.activated_on < intake_on:
+        raise ValidationError({"intake_on": MSG_ACTIVATION_BEFORE_INTAKE})
+    if pathway.first_interview_on is not None:
+        _not_future(pathway.first_interview_on, "first_interview_on")
+        if pathway.first_interview_on < intake_on:
+            raise ValidationError({"first_interview_on": MSG_INTERVIEW_BEFORE_INTAKE})
+    pathway.activation_due_on = _deadlines.activation_due(intake_on)
+    pathway.full_clean()
+    pathway.save()
+    if intake_on != old_intake_on:
+        pathway.activities.filter(activity="desk", done_on=old_intake_on).update(done_on=intake_on)
+    _history(pathway, "casework.edit", user, fields=sorted(changes))
+    return pathway

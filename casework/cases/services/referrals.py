@@ -1,4 +1,12 @@
-"""Writes of people and referrals: registration, referral from the residence Comune, change of residence, decline, withdrawal, reopening. One transaction each, Italian ``ValidationError`` when a rule forbids."""
+"""Writes of people and referrals: registration, referral from the residence Comune (``refer_person``
+does both), admin edits (``update_referral``), change of residence, decline, withdrawal, reopening.
+One transaction each, Italian ``ValidationError`` when a rule forbids.
+
+The ``check_*`` functions are the rules themselves, plain and without writes: the services here
+and the bulk importer (``casework.imports.referrals``) call the same ones, so a rule and its
+message are the same on a screen and in an import report."""
+
+import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -8,9 +16,15 @@ from wagtail.log_actions import log as _log
 from casework.audit.services import Action as _AuditAction
 from casework.audit.services import record_event as _record_event
 from casework.cases import deadlines as _deadlines
-from casework.cases.choices import PathwayStatus, ReferralStatus
+from casework.cases.choices import (
+    ENDED_PATHWAY_STATUSES,
+    OPEN_REFERRAL_STATUSES,
+    PathwayStatus,
+    ReferralStatus,
+)
 from casework.cases.models import Beneficiary, Referral
 from casework.cases.rules import INTAKE_DEADLINE_DAYS
+from casework.cases.transitions import REFERRAL_TRANSITIONS, allows
 from casework.permissions.access import can_see_comune as _can_see_comune
 from casework.permissions.access import is_programme_manager as _is_programme_manager
 from network.codice_fiscale import normalize as _normalize_cf
@@ -34,8 +48,8 @@ MSG_PERSON_EXISTS = _("Esiste già una persona con questo codice fiscale.")
 MSG_OPEN_REFERRAL_EXISTS = _("La persona ha già una segnalazione aperta.")
 
 
-# The same rule as the import's (``importing.MSG_OTHER_RESIDENCE``), worded for a screen; it names
-# no Comune, so a social worker learns nothing of another Comune's resident.
+# Shared with the import (``check_residence``); it names no Comune, so a social worker learns
+# nothing of another Comune's resident.
 MSG_OTHER_RESIDENCE = _(
     "Questa persona risulta residente in un altro Comune: la segnalazione spetta a quel Comune."
 )
@@ -79,13 +93,21 @@ MSG_NOT_CLOSED = _("Si può riaprire solo una segnalazione non accolta, ritirata
 MSG_REOPEN_BEFORE_REFERRAL = _("La riapertura non può precedere la segnalazione.")
 
 
-_CLOSED_REFERRAL = (ReferralStatus.DECLINED, ReferralStatus.WITHDRAWN, ReferralStatus.CLOSED)
+MSG_REFERRAL_AFTER_INTAKE = _("La data della segnalazione non può seguire la presa in carico.")
 
 
-_OPEN_REFERRAL = (ReferralStatus.RECEIVED, ReferralStatus.TAKEN_IN_CHARGE)
-
-
-_ENDED_PATHWAY = (PathwayStatus.COMPLETED, PathwayStatus.INTERRUPTED)
+# What an admin edit of a referral may change (the edit form's fields); status, Comune, person
+# and deadlines are set by the services only.
+REFERRAL_EDITABLE_FIELDS = (
+    "protocol",
+    "referred_on",
+    "social_worker_name",
+    "proposed_pathway_type",
+    "reason",
+    "group_name",
+    "intake_deadline_days",
+    "deadline_reason",
+)
 
 
 def _not_future(value, field):
@@ -119,6 +141,33 @@ def check_personal_data(tax_code, *, birth_date=None, sex=None):
     if errors:
         raise ValidationError(errors)
     return parsed
+
+
+def check_referred_on(referred_on):
+    _not_future(referred_on, "referred_on")
+
+
+def check_intake_deadline(days, *, group_name="", deadline_reason=""):
+    """15 days, or longer only for a group's referral with the group and the reason given."""
+    if days < INTAKE_DEADLINE_DAYS:
+        raise ValidationError({"intake_deadline_days": MSG_DEADLINE_TOO_SHORT})
+    if days > INTAKE_DEADLINE_DAYS and not (
+        (group_name or "").strip() and (deadline_reason or "").strip()
+    ):
+        raise ValidationError({"intake_deadline_days": MSG_LONGER_DEADLINE_NEEDS_GROUP})
+
+
+def check_residence(residence_comune_id, comune_id):
+    """A referral comes from the person's residence Comune: otherwise a Comune would pull another
+    Comune's resident into its scope and exports."""
+    if residence_comune_id != comune_id:
+        raise ValidationError({"comune": MSG_OTHER_RESIDENCE})
+
+
+def check_no_open_referral(has_open_referral):
+    """One open referral (received or taken in charge) per person at a time."""
+    if has_open_referral:
+        raise ValidationError(MSG_OPEN_REFERRAL_EXISTS)
 
 
 def find_beneficiary(tax_code):
@@ -162,23 +211,16 @@ def create_referral(
 ):
     if not _can_see_comune(user, comune.pk):
         raise ValidationError({"comune": MSG_COMUNE_NOT_ALLOWED})
-    _not_future(referred_on, "referred_on")
-    if intake_deadline_days < INTAKE_DEADLINE_DAYS:
-        raise ValidationError({"intake_deadline_days": MSG_DEADLINE_TOO_SHORT})
-    if intake_deadline_days > INTAKE_DEADLINE_DAYS and not (
-        group_name.strip() and deadline_reason.strip()
-    ):
-        raise ValidationError({"intake_deadline_days": MSG_LONGER_DEADLINE_NEEDS_GROUP})
+    check_referred_on(referred_on)
+    check_intake_deadline(
+        intake_deadline_days, group_name=group_name, deadline_reason=deadline_reason
+    )
     # Lock the person so that two simultaneous referrals of the same person cannot both pass,
     # and so that a change of residence running at the same moment is seen.
     locked = Beneficiary.objects.select_for_update().filter(pk=beneficiary.pk).first()
     residence_id = locked.residence_comune_id if locked else beneficiary.residence_comune_id
-    if residence_id != comune.pk:
-        # A referral comes from the person's residence Comune (the import refuses the same row):
-        # otherwise a Comune would pull another Comune's resident into its scope and exports.
-        raise ValidationError({"comune": MSG_OTHER_RESIDENCE})
-    if beneficiary.referrals.filter(status__in=_OPEN_REFERRAL).exists():
-        raise ValidationError(MSG_OPEN_REFERRAL_EXISTS)
+    check_residence(residence_id, comune.pk)
+    check_no_open_referral(beneficiary.referrals.filter(status__in=OPEN_REFERRAL_STATUSES).exists())
     referral = Referral(
         comune=comune,
         protocol=protocol.strip(),
@@ -223,7 +265,7 @@ def change_residence(person, *, comune, user, reason):
     if old.pk == comune.pk:
         raise ValidationError({"comune": MSG_SAME_RESIDENCE})
     open_referral = (
-        person.referrals.filter(status__in=_OPEN_REFERRAL).select_related("comune").first()
+        person.referrals.filter(status__in=OPEN_REFERRAL_STATUSES).select_related("comune").first()
     )
     if open_referral is not None:
         raise ValidationError(MSG_RESIDENCE_OPEN_REFERRAL % {"comune": open_referral.comune})
@@ -264,7 +306,7 @@ def _set_referral_status(referral, status, note, user, action):
 def decline_referral(referral, *, reason, user):
     """The agency does not take the person in charge (e.g. belongs to SIL, L. 68/99)."""
     referral = Referral.objects.select_for_update().get(pk=referral.pk)
-    if referral.status != ReferralStatus.RECEIVED:
+    if not allows(REFERRAL_TRANSITIONS, "decline", referral.status):
         raise ValidationError(MSG_NOT_RECEIVED)
     reason = _required_text(reason, "reason")
     return _set_referral_status(referral, ReferralStatus.DECLINED, reason, user, "casework.decline")
@@ -275,8 +317,12 @@ def withdraw_referral(referral, *, reason, user, on=None):
     """The Comune withdraws the referral; a pathway not yet active is interrupted with it."""
     referral = Referral.objects.select_for_update().get(pk=referral.pk)
     reason = _required_text(reason, "reason")
+    if not allows(REFERRAL_TRANSITIONS, "withdraw", referral.status):
+        raise ValidationError(MSG_CANNOT_WITHDRAW)
     if referral.status == ReferralStatus.TAKEN_IN_CHARGE:
-        pathways = list(referral.pathways.select_for_update().exclude(status__in=_ENDED_PATHWAY))
+        pathways = list(
+            referral.pathways.select_for_update().exclude(status__in=ENDED_PATHWAY_STATUSES)
+        )
         if any(p.status == PathwayStatus.ACTIVE for p in pathways):
             raise ValidationError(MSG_CANNOT_WITHDRAW)
         on = on or _deadlines.today()
@@ -287,8 +333,6 @@ def withdraw_referral(referral, *, reason, user, on=None):
             pathway.outcome_note = reason
             pathway.save()
             pathway.save_revision(user=user, log_action=True)
-    elif referral.status != ReferralStatus.RECEIVED:
-        raise ValidationError(MSG_CANNOT_WITHDRAW)
     return _set_referral_status(
         referral, ReferralStatus.WITHDRAWN, reason, user, "casework.withdraw"
     )
@@ -298,15 +342,68 @@ def withdraw_referral(referral, *, reason, user, on=None):
 def reopen_referral(referral, *, on, reason, user):
     """Back to "ricevuta": a new intake deadline runs from the day of reopening."""
     referral = Referral.objects.select_for_update().get(pk=referral.pk)
-    if referral.status not in _CLOSED_REFERRAL:
+    if not allows(REFERRAL_TRANSITIONS, "reopen", referral.status):
         raise ValidationError(MSG_NOT_CLOSED)
     reason = _required_text(reason, "reason")
     _not_future(on, "on")
     if on < referral.referred_on:
         raise ValidationError({"on": MSG_REOPEN_BEFORE_REFERRAL})
     others = referral.beneficiary.referrals.exclude(pk=referral.pk)
-    if others.filter(status__in=_OPEN_REFERRAL).exists():
-        raise ValidationError(MSG_OPEN_REFERRAL_EXISTS)
+    check_no_open_referral(others.filter(status__in=OPEN_REFERRAL_STATUSES).exists())
     referral.intake_due_on = _deadlines.intake_due(on, referral.intake_deadline_days)
     referral.save(update_fields=["intake_due_on"])
     return _set_referral_status(referral, ReferralStatus.RECEIVED, reason, user, "casework.reopen")
+
+
+def _intake_count_start(referral):
+    """The day the running intake count started: the referral's day, or the day of a reopening
+    (``reopen_referral`` restarts the count from it)."""
+    if referral.intake_due_on is None:
+        return referral.referred_on
+    return referral.intake_due_on - datetime.timedelta(days=referral.intake_deadline_days)
+
+
+@transaction.atomic
+def update_referral(referral, *, user, **changes):
+    """An admin edit of a referral's data (``REFERRAL_EDITABLE_FIELDS``), under the rules of
+    ``create_referral``; the intake deadline follows the new date or number of days."""
+    unknown = set(changes) - set(REFERRAL_EDITABLE_FIELDS)
+    if unknown:
+        raise TypeError(f"update_referral: not editable: {sorted(unknown)}")
+    referral = Referral.objects.select_for_update().get(pk=referral.pk)
+    old_referred_on = referral.referred_on
+    start = _intake_count_start(referral)
+    for name, value in changes.items():
+        if isinstance(value, str):
+            value = value.strip()
+        setattr(referral, name, value)
+    check_referred_on(referral.referred_on)
+    check_intake_deadline(
+        referral.intake_deadline_days,
+        group_name=referral.group_name,
+        deadline_reason=referral.deadline_reason,
+    )
+    first_intake = referral.pathways.order_by("intake_on").values_list("intake_on", flat=True)
+    first_intake = first_intake.first()
+    if first_intake is not None and referral.referred_on > first_intake:
+        raise ValidationError({"referred_on": MSG_REFERRAL_AFTER_INTAKE})
+    # A count running from the referral's day moves with it; one restarted by a reopening stays.
+    if start == old_referred_on or start < referral.referred_on:
+        start = referral.referred_on
+    referral.intake_due_on = _deadlines.intake_due(start, referral.intake_deadline_days)
+    referral.full_clean()
+    referral.save()
+    changed = sorted(name for name in changes if name in REFERRAL_EDITABLE_FIELDS)
+    _history(referral, "casework.edit", user, fields=changed)
+    return referral
+
+
+@transaction.atomic
+def refer_person(tax_code, *, user, person_fields=None, **referral_fields):
+    """A referral from one screen: the person with this tax code, registered first when new
+    (``person_fields``: birth date, sex, names, residence...), then the referral
+    (``create_referral``'s arguments). One transaction: a refused referral registers nobody."""
+    person = find_beneficiary(tax_code)
+    if person is None:
+        person = register_beneficiary(tax_code=tax_code, user=user, **(person_fields or {}))
+    return create_referral(person, user=user, **referral_fields)
