@@ -2,23 +2,24 @@
 
 import re
 
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from casework.audit.services import Action, record_events
 from casework.money.models import Budget, Edition
+from casework.money.services import check_budget_amount
 
 from .base import BaseImporter, RowOutcome
 from .messages import (
     CHANGED,
     ERROR,
-    MSG_BELOW_COMMITTED,
     MSG_REPEATED,
     MSG_REQUIRED,
     MSG_UNKNOWN_EDITION,
     NEW,
     UNCHANGED,
 )
-from .parsing import clean_text, fold, format_euro, max_amount, parse_amount
+from .parsing import clean_text, fold, max_amount, parse_amount
 from .reading import Column
 
 
@@ -109,11 +110,12 @@ class BudgetImporter(BaseImporter):
                 continue
             changes = []
             if budget.amount != values["importo"]:
-                if values["importo"] < budget.committed:
-                    row.error(
-                        "importo",
-                        MSG_BELOW_COMMITTED % {"committed": format_euro(budget.committed)},
-                    )
+                try:
+                    # The budget screen's rule and message; ``committed`` was read under the lock.
+                    check_budget_amount(budget, values["importo"], committed=budget.committed)
+                except ValidationError as error:
+                    for message in error.messages:
+                        row.error("importo", message)
                     outcomes.append((row, label, None))
                     continue
                 budget.amount = values["importo"]

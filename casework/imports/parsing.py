@@ -5,6 +5,8 @@ import re
 import unicodedata
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
+from casework.money.euro import format_amount as format_euro  # "12.500,00": messages add "€"
+
 from .messages import (
     MSG_AMOUNT_TOO_LARGE,
     MSG_BAD_AMOUNT,
@@ -91,9 +93,6 @@ def parse_date(value):
     raise ValueError(MSG_BAD_DATE % {"value": text})
 
 
-_CENT = Decimal("0.01")
-
-
 def max_amount(model_field):
     """The largest amount a DecimalField stores: 9999999999.99 for max_digits=12 and
     decimal_places=2. Read from the field so that a migration changing it changes the check."""
@@ -153,12 +152,6 @@ def parse_amount(value, *, decimal_places=2, maximum=None):
     if maximum is not None and amount > maximum:
         raise ValueError(MSG_AMOUNT_TOO_LARGE % {"maximum": format_euro(maximum)})
     return amount
-
-
-def format_euro(value):
-    """12.500,00: the Italian way, for messages."""
-    text = f"{Decimal(value).quantize(_CENT, rounding=ROUND_HALF_UP):,.2f}"
-    return text.replace(",", "_").replace(".", ",").replace("_", ".")
 
 
 def choice_lookup(choices, extra=None):

@@ -7,13 +7,13 @@ imports go through ``import_file``, which hands the file to the bulk path in
 """
 
 import io
-from decimal import ROUND_HALF_UP, Decimal
 
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from import_export import fields, resources, widgets
 
 from casework.cases.models import Beneficiary, Referral
+from casework.money.euro import to_cents
 from casework.money.models import Budget, Voucher
 from casework.permissions.access import scope
 
@@ -30,8 +30,7 @@ class ItalianDecimalWidget(widgets.DecimalWidget):
     def render(self, value, obj=None, **kwargs):
         if value is None:
             return "" if not kwargs.get("force_native_type") else None
-        # Half up, as everywhere money is rounded (the default context would round half even).
-        value = Decimal(value).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+        value = to_cents(value)
         if kwargs.get("force_native_type"):
             return value
         return f"{value:.2f}".replace(".", ",")

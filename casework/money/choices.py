@@ -21,3 +21,11 @@ class VoucherStatus(models.TextChoices):
 
 # committed = approved + invoiced + paid (the programme manager's definition).
 COMMITTED_VOUCHER_STATUSES = (VoucherStatus.APPROVED, VoucherStatus.INVOICED, VoucherStatus.PAID)
+
+
+# invoiced = invoiced + paid: billed by the agency.
+INVOICED_VOUCHER_STATUSES = (VoucherStatus.INVOICED, VoucherStatus.PAID)
+
+
+# live = proposed or committed: a voucher that still counts (an activation is not proposed twice).
+LIVE_VOUCHER_STATUSES = (VoucherStatus.PROPOSED, *COMMITTED_VOUCHER_STATUSES)

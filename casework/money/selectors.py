@@ -1,6 +1,6 @@
 """Read-side queries that several screens, exports and reports share."""
 
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from django.db.models import (
     DecimalField,
@@ -16,7 +16,8 @@ from django.db.models.functions import Coalesce, Round
 
 from casework.permissions.access import scope
 
-from .choices import COMMITTED_VOUCHER_STATUSES, VoucherStatus
+from .choices import COMMITTED_VOUCHER_STATUSES, INVOICED_VOUCHER_STATUSES, VoucherStatus
+from .euro import to_cents
 from .models import Budget, Voucher
 
 
@@ -26,16 +27,13 @@ class ExactMoneyField(DecimalField):
     def from_db_value(self, value, expression, connection):
         if value is None:
             return value
-        return Decimal(value).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+        return to_cents(value)
 
 
 MONEY_FIELD = ExactMoneyField(max_digits=14, decimal_places=2)
 
 
 ZERO = Value(Decimal("0.00"), output_field=MONEY_FIELD)
-
-
-INVOICED_VOUCHER_STATUSES = (VoucherStatus.INVOICED, VoucherStatus.PAID)
 
 
 def _voucher_sum(statuses):
@@ -88,7 +86,7 @@ def committed_total(budget):
         status__in=COMMITTED_VOUCHER_STATUSES,
     ).aggregate(total=Coalesce(Sum("gross"), ZERO, output_field=MONEY_FIELD))["total"]
     # Back to exact cents: SQLite sums decimals as floats.
-    return Decimal(total).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    return to_cents(total)
 
 
 BUDGET_WARNING_PERCENT = Decimal("90")

@@ -1,6 +1,5 @@
 """Writes of vouchers and budgets: proposal at the edition's tariff, decisions against the Comune's budget (locked), cancellation, billing states, the team meeting's decisions."""
 
-from decimal import ROUND_HALF_UP as _ROUND_HALF_UP
 from decimal import Decimal as _Decimal
 
 from django.core.exceptions import ValidationError
@@ -17,18 +16,18 @@ from casework.cases.rules import has_activity as _has_activity
 from casework.cases.services.referrals import _history, _required_text
 from network.choices import PathwayType
 
-from .choices import COMMITTED_VOUCHER_STATUSES as _COMMITTED
+from . import transitions as _transitions
+from .choices import LIVE_VOUCHER_STATUSES as _LIVE_VOUCHER
 from .choices import VoucherKind as _VoucherKind
 from .choices import VoucherStatus as _VoucherStatus
+from .euro import CENT as CENT  # kept importable here: the casework.services facade names it
 from .euro import format_euro as _format_euro
+from .euro import to_cents
 from .models import Budget as _Budget
 from .models import Edition as _Edition
 from .models import Tariff as _Tariff
 from .models import Voucher as _Voucher
 from .selectors import committed_total as _committed_total
-
-CENT = _Decimal("0.01")
-
 
 MSG_NO_EDITION = _("Nessuna edizione del programma comprende il %(date)s.")
 
@@ -42,6 +41,12 @@ MSG_NO_BUDGET = _("Il Comune di %(comune)s non ha un budget per l'edizione %(edi
 MSG_BUDGET_EXCEEDED = _(
     "Budget del Comune di %(comune)s (edizione %(edition)s) superato di %(excess)s: "
     "disponibili %(remaining)s, il voucher vale %(gross)s."
+)
+
+
+MSG_BUDGET_BELOW_COMMITTED = _(
+    "Il budget non può scendere sotto quanto già impegnato dai voucher approvati "
+    "(%(committed)s): mancano %(missing)s."
 )
 
 
@@ -105,9 +110,6 @@ MSG_NO_DECISIONS = _("Nessuna decisione da registrare.")
 _ACTIVATION_KINDS = (_VoucherKind.TRAINEESHIP_ACTIVATION, _VoucherKind.HIRING_ACTIVATION)
 
 
-_LIVE_VOUCHER = (_VoucherStatus.PROPOSED, *_COMMITTED)
-
-
 # Which activation a pathway type can be charged: a traineeship places the person, hiring is the
 # "inserimento" with a contract. A personalised project may need either.
 VOUCHER_PATHWAY_TYPES = {
@@ -131,15 +133,78 @@ DECISION_APPROVE = "approve"
 DECISION_REJECT = "reject"
 
 
-def to_cents(value):
-    return _Decimal(value).quantize(CENT, rounding=_ROUND_HALF_UP)
-
-
 def voucher_amounts(unit_net, vat_rate, quantity):
     """(net, vat, gross) of one voucher line, each rounded half-up to the cent."""
     net = to_cents(_Decimal(unit_net) * _Decimal(quantity))
     vat = to_cents(net * _Decimal(vat_rate) / 100)
     return net, vat, net + vat
+
+
+def check_budget_amount(budget, amount, *, committed=None):
+    """A budget may not drop below what approved vouchers already commit: the rule of the budget
+    screen and of the budget import alike. ``committed`` defaults to the budget's committed
+    gross; the caller holds the budget's lock, so no approval slips in between."""
+    committed = _committed_total(budget) if committed is None else committed
+    amount = to_cents(amount)
+    if amount < committed:
+        raise ValidationError(
+            {
+                "amount": MSG_BUDGET_BELOW_COMMITTED
+                % {
+                    "committed": _format_euro(committed),
+                    "missing": _format_euro(committed - amount),
+                }
+            }
+        )
+
+
+# What the budget screen edits besides the amount.
+BUDGET_FIELDS = ("comune", "edition", "criteria", "notes")
+
+
+def _set_budget_fields(budget, fields):
+    unknown = set(fields) - set(BUDGET_FIELDS)
+    if unknown:
+        raise TypeError(f"Campi del budget sconosciuti: {sorted(unknown)}")
+    for name, value in fields.items():
+        setattr(budget, name, value)
+
+
+@transaction.atomic
+def create_budget(*, comune, edition, amount, user, criteria="", notes=""):
+    """A Comune's budget for an edition, with its first revision in the budget's history."""
+    budget = _Budget(
+        comune=comune, edition=edition, amount=to_cents(amount), criteria=criteria, notes=notes
+    )
+    budget.full_clean()
+    budget.save()
+    budget.save_revision(user=user, log_action="wagtail.create")
+    return budget
+
+
+@transaction.atomic
+def set_budget_amount(budget, *, amount, user, **fields):
+    """A new amount (and ``fields``: comune, edition, criteria, notes) for a budget. The budget
+    row is locked first, as a voucher approval locks it, so an approval running meanwhile and the
+    lowered amount cannot together overspend; then the amount may not drop below what approved
+    vouchers of its Comune and edition commit."""
+    budget = _Budget.objects.select_for_update(of=("self",)).get(pk=budget.pk)
+    previous = budget.amount
+    _set_budget_fields(budget, fields)
+    check_budget_amount(budget, amount)
+    budget.amount = to_cents(amount)
+    budget.full_clean()
+    budget.save()
+    budget.save_revision(user=user, log_action=True)
+    if budget.amount != previous:
+        _history(
+            budget,
+            "casework.budget_amount",
+            user,
+            previous=str(previous),
+            amount=str(budget.amount),
+        )
+    return budget
 
 
 def edition_on(on):
@@ -244,6 +309,21 @@ def create_voucher(pathway, *, kind, quantity=1, user, on=None, note=""):
     return voucher
 
 
+# The refusal of each action taken from a state the transition table does not allow.
+_TRANSITION_REFUSALS = {
+    "approve": MSG_NOT_PROPOSED,
+    "reject": MSG_NOT_PROPOSED,
+    "cancel": MSG_CANNOT_CANCEL,
+    "invoiced": MSG_NOT_APPROVED,
+    "paid": MSG_NOT_INVOICED,
+}
+
+
+def _check_transition(voucher, action):
+    if not _transitions.can_leave(action, voucher.status):
+        raise ValidationError(_TRANSITION_REFUSALS[action])
+
+
 def _locked_voucher(voucher):
     return (
         _Voucher.objects.select_for_update(of=("self",))
@@ -279,8 +359,7 @@ def approve_voucher(voucher, *, user, meeting=None, note=""):
     """Approval against the Comune's budget. The budget row is locked first, so two approvals
     running at the same moment are counted one after the other and cannot overspend together."""
     voucher = _locked_voucher(voucher)
-    if voucher.status != _VoucherStatus.PROPOSED:
-        raise ValidationError(MSG_NOT_PROPOSED)
+    _check_transition(voucher, "approve")
     _check_meeting(meeting)
     budget = (
         _Budget.objects.select_for_update()
@@ -303,7 +382,7 @@ def approve_voucher(voucher, *, user, meeting=None, note=""):
         )
     return _decide(
         voucher,
-        status=_VoucherStatus.APPROVED,
+        status=_transitions.BY_ACTION["approve"].target,
         user=user,
         meeting=meeting,
         note=note,
@@ -314,13 +393,12 @@ def approve_voucher(voucher, *, user, meeting=None, note=""):
 @transaction.atomic
 def reject_voucher(voucher, *, user, reason, meeting=None):
     voucher = _locked_voucher(voucher)
-    if voucher.status != _VoucherStatus.PROPOSED:
-        raise ValidationError(MSG_NOT_PROPOSED)
+    _check_transition(voucher, "reject")
     _check_meeting(meeting)
     reason = _required_text(reason, "reason")
     return _decide(
         voucher,
-        status=_VoucherStatus.REJECTED,
+        status=_transitions.BY_ACTION["reject"].target,
         user=user,
         meeting=meeting,
         note=reason,
@@ -332,10 +410,9 @@ def reject_voucher(voucher, *, user, reason, meeting=None):
 def cancel_voucher(voucher, *, user, reason):
     """Frees the budget of a voucher that will not be delivered (e.g. the pathway never started)."""
     voucher = _locked_voucher(voucher)
-    if voucher.status not in (_VoucherStatus.PROPOSED, _VoucherStatus.APPROVED):
-        raise ValidationError(MSG_CANNOT_CANCEL)
+    _check_transition(voucher, "cancel")
     reason = _required_text(reason, "reason")
-    voucher.status = _VoucherStatus.CANCELLED
+    voucher.status = _transitions.BY_ACTION["cancel"].target
     voucher.decision_note = reason
     voucher.full_clean()
     voucher.save()
@@ -344,12 +421,11 @@ def cancel_voucher(voucher, *, user, reason):
     return voucher
 
 
-def _advance_voucher(voucher, *, user, expected, to, error, action):
+def _advance_voucher(voucher, *, user, transition, action):
     """Billing steps only move forward: approved -> invoiced -> paid."""
     voucher = _locked_voucher(voucher)
-    if voucher.status != expected:
-        raise ValidationError(error)
-    voucher.status = to
+    _check_transition(voucher, transition)
+    voucher.status = _transitions.BY_ACTION[transition].target
     voucher.save(update_fields=["status"])
     voucher.save_revision(user=user, log_action=True)
     _history(voucher, action, user)
@@ -361,9 +437,7 @@ def mark_voucher_invoiced(voucher, *, user):
     return _advance_voucher(
         voucher,
         user=user,
-        expected=_VoucherStatus.APPROVED,
-        to=_VoucherStatus.INVOICED,
-        error=MSG_NOT_APPROVED,
+        transition="invoiced",
         action="casework.voucher_invoiced",
     )
 
@@ -373,9 +447,7 @@ def mark_voucher_paid(voucher, *, user):
     return _advance_voucher(
         voucher,
         user=user,
-        expected=_VoucherStatus.INVOICED,
-        to=_VoucherStatus.PAID,
-        error=MSG_NOT_INVOICED,
+        transition="paid",
         action="casework.voucher_paid",
     )
 

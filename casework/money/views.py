@@ -35,6 +35,11 @@ MONEY_LOG_ACTIONS = [
     ("casework.voucher_cancel", gettext_lazy("Voucher annullato"), gettext_lazy("Annullato")),
     ("casework.voucher_invoiced", gettext_lazy("Voucher fatturato"), gettext_lazy("Fatturato")),
     ("casework.voucher_paid", gettext_lazy("Voucher pagato"), gettext_lazy("Pagato")),
+    (
+        "casework.budget_amount",
+        gettext_lazy("Importo del budget modificato"),
+        gettext_lazy("Importo modificato"),
+    ),
 ]
 
 

@@ -12,7 +12,7 @@ from wagtail.snippets.views.snippets import CreateView as _SnippetCreateView
 from wagtail.snippets.views.snippets import EditView as _SnippetEditView
 from wagtail.snippets.views.snippets import SnippetViewSet
 
-from casework.admin_base import ImportExportViewSetMixin
+from casework.admin_base import ImportExportViewSetMixin, add_service_errors
 from casework.cases.search import PersonSearchIndexView
 from casework.cases.viewsets import _comuni_of
 from casework.permissions.scoping import ScopedAdminForm as _ScopedAdminForm
@@ -20,6 +20,7 @@ from casework.permissions.scoping import ScopedViewSetMixin
 
 from . import forms as _forms_money
 from . import invoices as _services
+from . import services as _money_services
 from . import voucher_views as _views_money
 from .choices import VoucherKind as _VoucherKind
 from .choices import VoucherStatus as _VoucherStatus
@@ -66,11 +67,56 @@ class BudgetFilterSet(WagtailFilterSet):
         fields = []
 
 
+class _ServiceSaveMixin:
+    """A snippet create/edit view whose save is one service call: the service checks the rules,
+    writes and makes the revision and history entry; a refusal goes back onto the form and
+    nothing is saved."""
+
+    def save_instance(self):
+        instance = self.call_service(self.form.cleaned_data)
+        self.new_revision = getattr(instance, "latest_revision", None)
+        return instance
+
+    def call_service(self, data):
+        raise NotImplementedError
+
+    def form_valid(self, form):
+        try:
+            return super().form_valid(form)
+        except ValidationError as error:
+            add_service_errors(form, error)
+            # What Wagtail's ``is_valid`` sets for a form it refuses, for its error banner.
+            self.produced_error_code = "validation_error"
+            self.produced_error_message = self.get_error_message()
+            return self.form_invalid(form)
+
+
+def _budget_fields(data):
+    return {name: data[name] for name in _money_services.BUDGET_FIELDS if name in data}
+
+
+class BudgetCreateView(_ServiceSaveMixin, _SnippetCreateView):
+    def call_service(self, data):
+        fields = _budget_fields(data)
+        return _money_services.create_budget(
+            amount=data["amount"], user=self.request.user, **fields
+        )
+
+
+class BudgetEditView(_ServiceSaveMixin, _SnippetEditView):
+    def call_service(self, data):
+        return _money_services.set_budget_amount(
+            self.object, amount=data["amount"], user=self.request.user, **_budget_fields(data)
+        )
+
+
 class BudgetViewSet(ImportExportViewSetMixin, ScopedViewSetMixin, SnippetViewSet):
     model = Budget
     import_kind = export_kind = "budgets"
     icon = "table"
     menu_label = _("Budget dei Comuni")
+    add_view_class = BudgetCreateView
+    edit_view_class = BudgetEditView
     list_display = [
         "comune",
         "edition",

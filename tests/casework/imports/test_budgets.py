@@ -126,9 +126,10 @@ def test_budget_cannot_drop_below_what_is_committed(tmp_path, edition, comune_a)
     code, out = run(write(tmp_path, "comune;edizione;importo\nLumezzane;2016-2017;2000\n"))
 
     assert code == 1
+    # The budget screen's message (``money.services.check_budget_amount``), saying by how much.
     assert out[0] == (
-        "riga 2, colonna importo: l'importo è inferiore a quanto già impegnato con i voucher "
-        "approvati (2.440,00 €)."
+        "riga 2, colonna importo: Il budget non può scendere sotto quanto già impegnato dai "
+        "voucher approvati (€ 2.440,00): mancano € 440,00."
     )
     assert amounts() == {"Lumezzane": Decimal("5000.00")}
 
