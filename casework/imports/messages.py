@@ -151,30 +151,13 @@ MSG_TOO_LONG = gettext_lazy("al massimo %(limit)s caratteri.")
 MSG_BAD_EMAIL = gettext_lazy("«%(value)s» non è un indirizzo email valido.")
 
 
-MSG_BIRTH_DATE_MISMATCH = gettext_lazy(
-    "la data di nascita %(value)s non corrisponde al codice fiscale (%(expected)s)."
-)
-
-
-MSG_SEX_MISMATCH = gettext_lazy("il sesso %(value)s non corrisponde al codice fiscale.")
-
-
+# The referral rules (tax code against birth date and sex, residence Comune, one open referral)
+# are the cases area's own, with their messages: ``casework.cases.services.referrals.check_*``.
 MSG_REPEATED = gettext_lazy("ripete una riga precedente del file (stesso %(key)s).")
-
-
-MSG_OTHER_RESIDENCE = gettext_lazy(
-    "la persona risulta residente in un altro Comune: la segnalazione deve venire dal Comune di "
-    "residenza."
-)
 
 
 MSG_PROTOCOL_OTHER_PERSON = gettext_lazy(
     "il protocollo è già usato dal Comune per la segnalazione di un'altra persona."
-)
-
-
-MSG_OPEN_REFERRAL = gettext_lazy(
-    "la persona ha già una segnalazione aperta (protocollo %(protocol)s)."
 )
 
 

@@ -7,28 +7,34 @@ from django.utils.translation import gettext as _
 
 from casework.audit.services import Action, record_events
 from casework.cases import deadlines
-from casework.cases.choices import EmploymentCondition, ReferralStatus, Sex, TargetGroup
+from casework.cases.choices import (
+    OPEN_REFERRAL_STATUSES,
+    EmploymentCondition,
+    ReferralStatus,
+    Sex,
+    TargetGroup,
+)
 from casework.cases.models import Beneficiary, Referral
 from casework.cases.rules import INTAKE_DEADLINE_DAYS
+from casework.cases.services.referrals import (
+    check_no_open_referral,
+    check_personal_data,
+    check_residence,
+)
 from network.choices import PathwayType
 from network.codice_fiscale import normalize as normalize_tax_code
-from network.codice_fiscale import parse_personal_code
 
 from .base import BaseImporter, RowOutcome
 from .messages import (
     CHANGED,
     ERROR,
     MSG_BAD_EMAIL,
-    MSG_BIRTH_DATE_MISMATCH,
     MSG_FUTURE_DATE,
     MSG_NEW_PERSON_NEEDS,
-    MSG_OPEN_REFERRAL,
-    MSG_OTHER_RESIDENCE,
     MSG_PROTOCOL_OTHER_PERSON,
     MSG_REFERRAL_LOCKED,
     MSG_REPEATED,
     MSG_REQUIRED,
-    MSG_SEX_MISMATCH,
     NEW,
     UNCHANGED,
 )
@@ -49,7 +55,25 @@ _PATHWAYS = choice_lookup(PathwayType)
 _SEXES = choice_lookup(Sex, {"m": "M", "f": "F", "uomo": "M", "donna": "F"})
 
 
-_OPEN_REFERRAL = (ReferralStatus.RECEIVED, ReferralStatus.TAKEN_IN_CHARGE)
+# The cases rules' fields -> this file's columns, so a rule's refusal names the column.
+_RULE_COLUMNS = {
+    "tax_code": "codice_fiscale",
+    "birth_date": "data_nascita",
+    "sex": "sesso",
+    "comune": "comune",
+}
+
+
+def _rule_errors(row, error, column):
+    """A cases rule's ``ValidationError`` as this row's errors, under the rule's own messages;
+    a message without a field goes under ``column``."""
+    if hasattr(error, "error_dict"):
+        for field, messages in error.message_dict.items():
+            for message in messages:
+                row.error(_RULE_COLUMNS.get(field, column), message)
+    else:
+        for message in error.messages:
+            row.error(column, message)
 
 
 # Person fields an import may set: an empty cell never blanks them.
@@ -117,30 +141,28 @@ class ReferralImporter(BaseImporter):
             row.error("data_segnalazione", MSG_FUTURE_DATE)
         values["data_segnalazione"] = referred_on
         raw_code = row.raw.get("codice_fiscale")
-        parsed = None
+        code = None
         if is_blank(raw_code):
             row.error("codice_fiscale", MSG_REQUIRED)
         else:
+            code = normalize_tax_code(clean_text(raw_code))
             try:
-                parsed = parse_personal_code(normalize_tax_code(clean_text(raw_code)))
+                check_personal_data(code)
             except ValidationError as error:
-                row.error("codice_fiscale", error.messages[0])
+                _rule_errors(row, error, "codice_fiscale")
+                code = None
+        birth_date = row.parse("data_nascita", parse_date)
+        sex = row.choice("sesso", _SEXES, Sex)
+        parsed = None
+        if code is not None:
+            # The services' own check of the code against the birth date and sex.
+            try:
+                parsed = check_personal_data(code, birth_date=birth_date, sex=sex)
+            except ValidationError as error:
+                _rule_errors(row, error, "codice_fiscale")
         values["parsed_code"] = parsed
         values["cognome"] = row.text("cognome", max_length=100, refuse_formula=True)
         values["nome"] = row.text("nome", max_length=100, refuse_formula=True)
-        birth_date = row.parse("data_nascita", parse_date)
-        if parsed is not None and birth_date is not None and birth_date != parsed.birth_date:
-            row.error(
-                "data_nascita",
-                MSG_BIRTH_DATE_MISMATCH
-                % {
-                    "value": birth_date.strftime("%d/%m/%Y"),
-                    "expected": parsed.birth_date.strftime("%d/%m/%Y"),
-                },
-            )
-        sex = row.choice("sesso", _SEXES, Sex)
-        if parsed is not None and sex and sex != parsed.sex:
-            row.error("sesso", MSG_SEX_MISMATCH % {"value": sex})
         values["telefono"] = row.text("telefono", max_length=30)
         email = row.text("email", max_length=254)
         if email:
@@ -173,7 +195,8 @@ class ReferralImporter(BaseImporter):
             }
             if people:
                 for beneficiary_id, protocol, comune_id in Referral.objects.filter(
-                    beneficiary_id__in=[p.pk for p in people.values()], status__in=_OPEN_REFERRAL
+                    beneficiary_id__in=[p.pk for p in people.values()],
+                    status__in=OPEN_REFERRAL_STATUSES,
                 ).values_list("beneficiary_id", "protocol", "comune_id"):
                     open_by_person.setdefault(beneficiary_id, []).append((comune_id, protocol))
 
@@ -227,8 +250,10 @@ class ReferralImporter(BaseImporter):
                 new_people.append(person)
                 seen_people[code.code] = person
             else:
-                if person.residence_comune_id != comune.pk:
-                    row.error("comune", MSG_OTHER_RESIDENCE)
+                try:
+                    check_residence(person.residence_comune_id, comune.pk)
+                except ValidationError as error:
+                    _rule_errors(row, error, "comune")
                     outcomes.append((row, label, None))
                     continue
                 for column, attname in PERSON_FIELDS.items():
@@ -240,8 +265,10 @@ class ReferralImporter(BaseImporter):
                 other = new_open.get(code.code)
                 if other is None and person.pk:
                     other = next(iter(open_by_person.get(person.pk, ())), (None, None))[1]
-                if other is not None:
-                    row.error("codice_fiscale", MSG_OPEN_REFERRAL % {"protocol": other})
+                try:
+                    check_no_open_referral(other is not None)
+                except ValidationError as error:
+                    _rule_errors(row, error, "codice_fiscale")
                     outcomes.append((row, label, None))
                     continue
                 new_open[code.code] = values["protocollo"]

@@ -26,7 +26,7 @@ from django.utils.translation import gettext_lazy
 
 from casework.audit.models import AUDIT_MIN_RETENTION_MONTHS, AuditEvent, audit_purge_latest_cutoff
 from casework.audit.services import Action, record_event
-from casework.cases.choices import PathwayStatus, ReferralStatus
+from casework.cases.choices import OPEN_PATHWAY_STATUSES, OPEN_REFERRAL_STATUSES
 from casework.cases.models import (
     Beneficiary,
     FollowUp,
@@ -36,12 +36,6 @@ from casework.cases.models import (
     TeamMeeting,
 )
 from casework.money.models import InvoiceLine, TutoringSession, Voucher
-
-OPEN_REFERRAL_STATUSES = (ReferralStatus.RECEIVED, ReferralStatus.TAKEN_IN_CHARGE)
-
-
-OPEN_PATHWAY_STATUSES = (PathwayStatus.INTAKE, PathwayStatus.MATCHING, PathwayStatus.ACTIVE)
-
 
 ANONYMISED_LAST_NAME = "Anonimizzato"
 

@@ -8,6 +8,7 @@ import openpyxl
 import pytest
 from django.core.management import call_command
 
+from casework.cases.services import referrals as cases_referrals
 from casework.imports import base as imports_base
 from casework.imports import parsing as imports_parsing
 from casework.imports import referrals as imports_referrals
@@ -144,9 +145,9 @@ def test_every_bad_row_is_listed_and_nothing_is_written(tmp_path):
         "ISTAT di uno dei Comuni del programma.",
         "riga 5, colonna data_segnalazione: «31/02/2016» non è una data valida "
         "(usare 31/12/2016, 31-12-2016 o 2016-12-31).",
-        "riga 6, colonna data_nascita: la data di nascita 05/03/1985 non corrisponde al codice "
-        "fiscale (04/03/1985).",
-        "riga 6, colonna sesso: il sesso M non corrisponde al codice fiscale.",
+        # The services' own messages (``check_personal_data``), under the row and column.
+        f"riga 6, colonna data_nascita: {cases_referrals.MSG_BIRTH_DATE_MISMATCH}",
+        f"riga 6, colonna sesso: {cases_referrals.MSG_SEX_MISMATCH}",
     ]
     assert out[-1] == "creati 1, aggiornati 0, invariati 0, errori 4"
     assert not Referral.objects.exists()
@@ -219,11 +220,11 @@ def test_person_of_another_comune_and_open_referral_are_errors(tmp_path, comune_
     code, out = run(write(tmp_path, [HEADER, row("P-1", CF1), row("P-2", CF2)]))
 
     assert code == 1
+    # The services' own rules and messages (``check_no_open_referral``, ``check_residence``).
     assert out[0] == (
-        "riga 2, colonna codice_fiscale: la persona ha già una segnalazione aperta "
-        "(protocollo OLD-1)."
+        f"riga 2, colonna codice_fiscale: {cases_referrals.MSG_OPEN_REFERRAL_EXISTS}"
     )
-    assert out[1].startswith("riga 3, colonna comune: la persona risulta residente in un altro")
+    assert out[1] == f"riga 3, colonna comune: {cases_referrals.MSG_OTHER_RESIDENCE}"
     assert Referral.objects.count() == 1
 
 
