@@ -1,96 +1,88 @@
 """The django-q2 task monitor in the Wagtail admin: queued, successful and failed tasks and the
-schedules, read-only, through wagtail-modeladmin (the one place the architecture uses it).
+schedules, read-only, as Wagtail ``ModelViewSet``s (listing and inspect only).
 
-Task arguments and results are never shown: our tasks carry only ids, but a task queued by
-another app might not."""
+Task arguments and results are never listed: our tasks carry only ids, but a task queued by
+another app might not. Only a failure's inspect page shows its result (the error text and its
+traceback: what the operator needs), and a schedule's its arguments.
 
-from django.contrib.admin.options import IncorrectLookupParameters
-from django.http import QueryDict
+The listing filters through django-filter on the declared ``list_filter`` only, so an unknown
+parameter (``?comune=16``, ``?result__contains=``) is ignored, never a lookup on the model."""
+
 from django.utils.translation import gettext_lazy as _
 from django_q.models import Failure, OrmQ, Schedule, Success
-from wagtail_modeladmin.helpers import PermissionHelper
-from wagtail_modeladmin.options import ModelAdmin, ModelAdminGroup
-from wagtail_modeladmin.views import IndexView
+from wagtail.admin.viewsets.base import ViewSetGroup
+from wagtail.admin.viewsets.model import ModelViewSet
+from wagtail.permission_policies import ModelPermissionPolicy
 
 from casework.access import is_programme_manager
 
 
-class ReadOnlyPermissionHelper(PermissionHelper):
+class MonitorPermissionPolicy(ModelPermissionPolicy):
     """The programme manager (and superusers) look; the queue itself is changed only by the
-    cluster and by ``setup_schedules``."""
+    cluster and by ``setup_schedules``, so no one adds, changes or deletes here."""
 
-    def user_can_list(self, user):
-        return is_programme_manager(user)
+    def user_has_permission(self, user, action):
+        return action == "view" and is_programme_manager(user)
 
-    def user_can_inspect_obj(self, user, obj):
-        return self.inspect_view_enabled and is_programme_manager(user)
+    def user_has_any_permission(self, user, actions):
+        return "view" in actions and is_programme_manager(user)
 
-    def user_can_create(self, user):
-        return False
+    def user_has_permission_for_instance(self, user, action, instance):
+        return self.user_has_permission(user, action)
 
-    def user_can_edit_obj(self, user, obj):
-        return False
-
-    def user_can_delete_obj(self, user, obj):
-        return False
+    def user_has_any_permission_for_instance(self, user, actions, instance):
+        return self.user_has_any_permission(user, actions)
 
 
-class MonitorIndexView(IndexView):
-    """wagtail-modeladmin applies every query-string parameter it does not know as a lookup on
-    the model, so ``?comune=16`` was a server error (no such field) and ``?result__contains=``
-    would have searched the arguments and results that the list never shows. Here only the
-    declared filters, the search, the ordering and the page are read; anything else is ignored,
-    and a malformed value of a declared filter gives the plain listing."""
-
-    def get_filters(self, request):
-        specs, has_filters, _remaining, use_distinct = super().get_filters(request)
-        return specs, has_filters, {}, use_distinct
-
-    def get_queryset(self, request=None):
-        try:
-            return super().get_queryset(request)
-        except IncorrectLookupParameters:
-            self.params = QueryDict(mutable=True)
-            self.query = ""
-            return super().get_queryset(request)
+# The views a read-only monitor serves; the add, edit and delete URLs do not exist.
+READ_ONLY_VIEWS = ("index", "index_results", "inspect")
 
 
-class MonitorAdmin(ModelAdmin):
-    permission_helper_class = ReadOnlyPermissionHelper
-    index_view_class = MonitorIndexView
+class MonitorViewSet(ModelViewSet):
     inspect_view_enabled = True
     list_per_page = 50
-    add_to_settings_menu = False
-    exclude_from_explorer = True
+    # django-q's tables are not in the search index: search the database.
+    search_backend_name = None
+    form_fields = []
+    add_to_admin_menu = False
+    copy_view_enabled = False
+
+    def get_urlpatterns(self):
+        return [pattern for pattern in super().get_urlpatterns() if pattern.name in READ_ONLY_VIEWS]
 
 
-class QueuedTaskAdmin(MonitorAdmin):
+class QueuedTaskViewSet(MonitorViewSet):
     model = OrmQ
+    name = "django_q_ormq"
+    url_prefix = "django_q/ormq"
     menu_label = _("In coda")
-    menu_icon = "time"
-    list_display = ("name", "func", "group", "lock")
-    inspect_view_fields = ("id", "key", "lock")
+    icon = "time"
+    list_display = ["name", "func", "group", "lock"]
+    inspect_view_fields = ["id", "key", "lock"]
 
 
-class SuccessAdmin(MonitorAdmin):
+class SuccessViewSet(MonitorViewSet):
     model = Success
+    name = "django_q_success"
+    url_prefix = "django_q/success"
     menu_label = _("Riuscite")
-    menu_icon = "success"
-    list_display = ("name", "func", "group", "started", "stopped", "attempt_count")
-    list_filter = ("group",)
-    search_fields = ("name", "func")
-    inspect_view_fields = ("id", "name", "func", "group", "started", "stopped", "attempt_count")
+    icon = "success"
+    list_display = ["name", "func", "group", "started", "stopped", "attempt_count"]
+    list_filter = ["group"]
+    search_fields = ["name", "func"]
+    inspect_view_fields = ["id", "name", "func", "group", "started", "stopped", "attempt_count"]
 
 
-class FailureAdmin(MonitorAdmin):
+class FailureViewSet(MonitorViewSet):
     model = Failure
+    name = "django_q_failure"
+    url_prefix = "django_q/failure"
     menu_label = _("Non riuscite")
-    menu_icon = "warning"
-    list_display = ("name", "func", "group", "started", "stopped", "attempt_count")
-    list_filter = ("group",)
-    search_fields = ("name", "func")
-    # The result of a failure is the error text with its traceback: what the operator needs.
-    inspect_view_fields = (
+    icon = "warning"
+    list_display = ["name", "func", "group", "started", "stopped", "attempt_count"]
+    list_filter = ["group"]
+    search_fields = ["name", "func"]
+    inspect_view_fields = [
         "id",
         "name",
         "func",
@@ -99,16 +91,18 @@ class FailureAdmin(MonitorAdmin):
         "stopped",
         "attempt_count",
         "result",
-    )
+    ]
 
 
-class ScheduleAdmin(MonitorAdmin):
+class ScheduleViewSet(MonitorViewSet):
     model = Schedule
+    name = "django_q_schedule"
+    url_prefix = "django_q/schedule"
     menu_label = _("Pianificazioni")
-    menu_icon = "date"
-    list_display = ("name", "func", "schedule_type", "next_run", "repeats")
-    search_fields = ("name", "func")
-    inspect_view_fields = (
+    icon = "date"
+    list_display = ["name", "func", "schedule_type", "next_run", "repeats"]
+    search_fields = ["name", "func"]
+    inspect_view_fields = [
         "name",
         "func",
         "args",
@@ -117,11 +111,14 @@ class ScheduleAdmin(MonitorAdmin):
         "repeats",
         "next_run",
         "task",
-    )
+    ]
 
 
-class TaskMonitorGroup(ModelAdminGroup):
+MONITORED_MODELS = (OrmQ, Success, Failure, Schedule)
+
+
+class TaskMonitorGroup(ViewSetGroup):
     menu_label = _("Coda attività")
     menu_icon = "cogs"
     menu_order = 900
-    items = (QueuedTaskAdmin, SuccessAdmin, FailureAdmin, ScheduleAdmin)
+    items = (QueuedTaskViewSet, SuccessViewSet, FailureViewSet, ScheduleViewSet)

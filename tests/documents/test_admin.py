@@ -3,6 +3,8 @@ and the read-only task monitor."""
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
+from django_q.models import Failure
 from wagtail.documents import get_document_model
 
 from documents import services
@@ -225,6 +227,35 @@ def test_task_monitor_is_read_only_and_for_the_manager(
     for model in ("success", "failure", "schedule", "ormq"):
         index = f"/admin/django_q/{model}/"
         assert client.get(index).status_code == 200, model
-        assert client.get(f"{index}create/").status_code in (302, 403), model
+        # Read-only: the monitor has no add view at all (modeladmin's or the viewset's URL).
+        for add in (f"{index}create/", f"{index}new/"):
+            assert client.get(add).status_code in (302, 403, 404), model
+            assert client.post(add, {"name": "x"}).status_code in (302, 403, 404), model
     client.force_login(social_worker_a)
     assert client.get("/admin/django_q/failure/").status_code in (302, 403)
+
+
+def test_task_monitor_inspects_but_never_edits_or_deletes(
+    client, programme_manager, social_worker_a
+):
+    now = timezone.now()
+    failure = Failure.objects.create(
+        id="d" * 32,
+        name="report-rotto",
+        func="documents.tasks.build_report",
+        started=now,
+        stopped=now,
+        success=False,
+        result="Traceback: ERRORE-VISIBILE",
+    )
+    client.force_login(programme_manager)
+    listing = client.get("/admin/django_q/failure/").content.decode()
+    assert "report-rotto" in listing and "ERRORE-VISIBILE" not in listing
+    inspect = client.get(f"/admin/django_q/failure/inspect/{failure.pk}/")
+    assert inspect.status_code == 200 and "ERRORE-VISIBILE" in inspect.content.decode()
+    for action in ("edit", "delete"):
+        url = f"/admin/django_q/failure/{action}/{failure.pk}/"
+        assert client.post(url).status_code == 404, action
+    assert Failure.objects.filter(pk=failure.pk).exists()
+    client.force_login(social_worker_a)
+    assert client.get(f"/admin/django_q/failure/inspect/{failure.pk}/").status_code in (302, 403)
