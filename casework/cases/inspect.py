@@ -92,6 +92,7 @@ class ServiceSaveMixin:
             return super().form_valid(form)
         except ValidationError:
             # The save's transaction is rolled back; the form now carries the refusal.
+            self.produced_error_message = self.get_error_message()
             return self.form_invalid(form)
 
 

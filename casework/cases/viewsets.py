@@ -171,7 +171,6 @@ class ServiceRevertMixin:
 
 
 class ServiceEditViewSetMixin:
-
     @property
     def revisions_revert_view_class(self):
         return type(
