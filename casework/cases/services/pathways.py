@@ -365,6 +365,7 @@ def update_pathway(pathway, *, user, **changes):
         raise TypeError(f"update_pathway: not editable: {sorted(unknown)}")
     pathway = Pathway.objects.select_for_update().select_related("referral").get(pk=pathway.pk)
     old_intake_on = pathway.intake_on
+    changed = sorted(name for name, value in changes.items() if getattr(pathway, name) != value)
     for name, value in changes.items():
         setattr(pathway, name, value)
     intake_on = pathway.intake_on
@@ -382,5 +383,6 @@ def update_pathway(pathway, *, user, **changes):
     pathway.save()
     if intake_on != old_intake_on:
         pathway.activities.filter(activity="desk", done_on=old_intake_on).update(done_on=intake_on)
-    _history(pathway, "casework.edit", user, fields=sorted(changes))
+    if changed:
+        _history(pathway, "casework.edit", user, fields=changed)
     return pathway

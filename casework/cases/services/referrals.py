@@ -373,9 +373,12 @@ def update_referral(referral, *, user, **changes):
     referral = Referral.objects.select_for_update().get(pk=referral.pk)
     old_referred_on = referral.referred_on
     start = _intake_count_start(referral)
+    changed = []
     for name, value in changes.items():
         if isinstance(value, str):
             value = value.strip()
+        if getattr(referral, name) != value:
+            changed.append(name)
         setattr(referral, name, value)
     check_referred_on(referral.referred_on)
     check_intake_deadline(
@@ -393,8 +396,8 @@ def update_referral(referral, *, user, **changes):
     referral.intake_due_on = _deadlines.intake_due(start, referral.intake_deadline_days)
     referral.full_clean()
     referral.save()
-    changed = sorted(name for name in changes if name in REFERRAL_EDITABLE_FIELDS)
-    _history(referral, "casework.edit", user, fields=changed)
+    if changed:
+        _history(referral, "casework.edit", user, fields=sorted(changed))
     return referral
 
 

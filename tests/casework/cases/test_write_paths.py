@@ -81,7 +81,7 @@ def test_editing_referred_on_moves_the_intake_deadline(client, social_worker_a, 
     assert referral.referred_on == D(2016, 9, 5)
     assert referral.intake_due_on == D(2016, 9, 20)
     # The service's history entry and Wagtail's own revision and edit entry, as before.
-    assert _edit_log(referral).get().data == {"fields": sorted(_referral_data(referral))}
+    assert _edit_log(referral).get().data == {"fields": ["referred_on"]}
     assert referral.revisions.count() == 1
     assert ModelLogEntry.objects.for_instance(referral).filter(action="wagtail.edit").exists()
 
