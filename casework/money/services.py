@@ -19,7 +19,6 @@ from network.choices import PathwayType
 from . import transitions as _transitions
 from .choices import LIVE_VOUCHER_STATUSES as _LIVE_VOUCHER
 from .choices import VoucherKind as _VoucherKind
-from .choices import VoucherStatus as _VoucherStatus
 from .euro import CENT as CENT  # kept importable here: the casework.services facade names it
 from .euro import format_euro as _format_euro
 from .euro import to_cents
@@ -299,7 +298,7 @@ def create_voucher(pathway, *, kind, quantity=1, user, on=None, note=""):
         net=net,
         vat=vat,
         gross=gross,
-        status=_VoucherStatus.PROPOSED,
+        status=_transitions.BY_ACTION["propose"].target,
         decision_note=note,
         created_by=_user_or_none(user),
     )

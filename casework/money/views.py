@@ -21,7 +21,7 @@ from casework.permissions.access import scope
 from casework.permissions.scoping import guard_urlpatterns
 
 from . import forms as forms_money
-from . import services
+from . import services, transitions
 from .access import _require, _require_decider, may_decide
 from .choices import VoucherStatus
 from .invoice_check import invoice_check
@@ -258,9 +258,10 @@ def pathway_listing_buttons(snippet, user, next_url=None):
     """Money actions in the "more" menu of each pathway in the pathway list."""
     if not isinstance(snippet, Pathway):
         return
-    if user.has_perm("casework.add_voucher"):
+    if transitions.may_take(user, "propose"):
         url = reverse("wagtailsnippets_casework_voucher:add") + f"?pathway={snippet.pk}"
-        yield Button(_("Proponi voucher"), url=url, icon_name="doc-full", priority=60)
+        label = transitions.BY_ACTION["propose"].label
+        yield Button(label, url=url, icon_name="doc-full", priority=60)
     if user.has_perm("casework.add_tutoringsession"):
         url = reverse("casework_record_tutoring", args=[snippet.pk])
         yield Button(_("Registra tutoraggio"), url=url, icon_name="user", priority=61)

@@ -247,50 +247,67 @@ class VoucherViewSet(ImportExportViewSetMixin, ScopedViewSetMixin, SnippetViewSe
         )
 
 
+INVOICE_FIELDS = ("comune", "edition", "number", "issued_on", "period_start", "period_end")
+
+
+LINE_FIELDS = ("description", "voucher", "quantity", "net", "vat", "gross")
+
+
 class InvoiceAdminForm(_ScopedAdminForm):
-    """Each line's voucher must be the invoice's Comune's and edition's, and approved."""
+    """Collects the invoice as ``record_invoice`` takes it: a line matched to a voucher may leave
+    its description empty, the service then describes it by its voucher."""
 
-    def clean(self):
-        cleaned = super().clean()
-        comune, edition = cleaned.get("comune"), cleaned.get("edition")
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
         formset = self.formsets.get("lines")
-        if formset is None or comune is None or edition is None:
-            return cleaned
-        invoice = _Invoice(comune=comune, edition=edition)
-        formset.is_valid()  # the lines are cleaned after the invoice itself, so clean them now
-        for form in formset.forms:
-            data = getattr(form, "cleaned_data", None) or {}
-            if not data or data.get("DELETE") or data.get("net") is None:
-                continue
-            if data.get("vat") is None or data.get("gross") is None:
-                continue
-            try:
-                _services.check_invoice_line(
-                    invoice,
-                    voucher=data.get("voucher"),
-                    net=data["net"],
-                    vat=data["vat"],
-                    gross=data["gross"],
-                )
-            except ValidationError as error:
-                for field, messages in error.message_dict.items():
-                    form.add_error(field, messages)
-        return cleaned
+        if formset is not None:
+            for form in [*formset.forms, formset.empty_form]:
+                form.fields["description"].required = False
 
 
-class _SyncVouchersMixin:
-    def save_instance(self):
-        instance = super().save_instance()
-        _services.sync_invoiced_vouchers(instance, user=self.request.user)
-        return instance
+class _InvoiceServiceMixin(_ServiceSaveMixin):
+    """The invoice screen is ``record_invoice`` / ``update_invoice``: the header and the lines
+    the form collected are handed over as they are, and a refused line is shown on its row."""
+
+    def line_forms(self):
+        formset = self.form.formsets["lines"]
+        return [
+            form
+            for form in formset.forms
+            if form.cleaned_data and not form.cleaned_data.get("DELETE")
+        ]
+
+    def call_service(self, data):
+        forms = self.line_forms()
+        fields = {name: data[name] for name in INVOICE_FIELDS}
+        lines = [{name: form.cleaned_data.get(name) for name in LINE_FIELDS} for form in forms]
+        try:
+            return self.invoice_service(lines=lines, user=self.request.user, **fields)
+        except ValidationError as error:
+            raise ValidationError(self._on_lines(error, forms)) from None
+
+    def _on_lines(self, error, forms):
+        """``line_<n>`` refusals go on the n-th row; what remains goes on the form."""
+        if not hasattr(error, "error_dict"):
+            return error
+        rest = {}
+        for key, messages in error.message_dict.items():
+            number = key.removeprefix("line_")
+            if key.startswith("line_") and number.isdigit() and int(number) <= len(forms):
+                add_service_errors(forms[int(number) - 1], ValidationError(messages))
+            else:
+                rest[key] = messages
+        return ValidationError(rest)
 
 
-class InvoiceCreateView(_SyncVouchersMixin, _SnippetCreateView):
-    pass
+class InvoiceCreateView(_InvoiceServiceMixin, _SnippetCreateView):
+    def invoice_service(self, **kwargs):
+        return _services.record_invoice(**kwargs)
 
 
-class InvoiceEditView(_SyncVouchersMixin, _SnippetEditView):
-    pass
+class InvoiceEditView(_InvoiceServiceMixin, _SnippetEditView):
+    def invoice_service(self, **kwargs):
+        return _services.update_invoice(self.object, **kwargs)
 
 
 class InvoiceViewSet(ScopedViewSetMixin, SnippetViewSet):

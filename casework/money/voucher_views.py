@@ -15,10 +15,8 @@ from casework.cases.models import Pathway
 from casework.cases.views import ServiceActionView
 from casework.permissions.scoping import guard_urlpatterns
 
-from . import delivery, services
+from . import delivery, services, transitions
 from . import forms as forms_money
-from .access import _require, _require_decider, may_decide
-from .choices import VoucherStatus
 from .models import Timesheet, TutoringSession, Voucher
 
 
@@ -29,7 +27,7 @@ class ProposeVoucherView(AdminScreenMixin, FormView):
     header_icon = "doc-full"
 
     def dispatch(self, request, *args, **kwargs):
-        _require(request.user, "casework.add_voucher")
+        transitions.require(request.user, "propose")
         return super().dispatch(request, *args, **kwargs)
 
     def get_form_kwargs(self):
@@ -64,18 +62,21 @@ class ProposeVoucherView(AdminScreenMixin, FormView):
 
 
 class VoucherActionView(ServiceActionView):
-    """Deciding, cancelling and the invoice states are the programme manager's."""
+    """One transition of the voucher's table (``transitions``): who may take it is the table's,
+    from which states is checked by the service."""
 
     model = Voucher
     header_icon = "doc-full"
     form_class = forms_money.ConfirmForm
+    action = None  # a ``transitions.TRANSITIONS`` action
 
     def dispatch(self, request, pk, *args, **kwargs):
-        _require_decider(request.user)
+        transitions.require(request.user, self.action)
         return super().dispatch(request, pk, *args, **kwargs)
 
 
 class ApproveVoucherView(VoucherActionView):
+    action = "approve"
     page_title = gettext_lazy("Approva il voucher")
     form_class = forms_money.NoteForm
     success_message = gettext_lazy("Voucher approvato.")
@@ -85,6 +86,7 @@ class ApproveVoucherView(VoucherActionView):
 
 
 class RejectVoucherView(VoucherActionView):
+    action = "reject"
     page_title = gettext_lazy("Respingi il voucher")
     form_class = forms_money.ReasonForm
     success_message = gettext_lazy("Voucher respinto.")
@@ -94,6 +96,7 @@ class RejectVoucherView(VoucherActionView):
 
 
 class CancelVoucherView(VoucherActionView):
+    action = "cancel"
     page_title = gettext_lazy("Annulla il voucher")
     form_class = forms_money.ReasonForm
     success_message = gettext_lazy("Voucher annullato: il budget è di nuovo disponibile.")
@@ -103,6 +106,7 @@ class CancelVoucherView(VoucherActionView):
 
 
 class InvoicedVoucherView(VoucherActionView):
+    action = "invoiced"
     page_title = gettext_lazy("Segna il voucher come fatturato")
     success_message = gettext_lazy("Voucher segnato come fatturato.")
 
@@ -111,26 +115,12 @@ class InvoicedVoucherView(VoucherActionView):
 
 
 class PaidVoucherView(VoucherActionView):
+    action = "paid"
     page_title = gettext_lazy("Segna il voucher come pagato")
     success_message = gettext_lazy("Voucher segnato come pagato.")
 
     def perform(self, data):
         return services.mark_voucher_paid(self.object, user=self.request.user)
-
-
-# status -> (url name, label, permission action) of the actions offered on a voucher
-VOUCHER_ACTIONS = {
-    VoucherStatus.PROPOSED: [
-        ("approve", gettext_lazy("Approva"), "change"),
-        ("reject", gettext_lazy("Respingi"), "change"),
-        ("cancel", gettext_lazy("Annulla"), "change"),
-    ],
-    VoucherStatus.APPROVED: [
-        ("invoiced", gettext_lazy("Segna fatturato"), "change"),
-        ("cancel", gettext_lazy("Annulla"), "change"),
-    ],
-    VoucherStatus.INVOICED: [("paid", gettext_lazy("Segna pagato"), "change")],
-}
 
 
 def voucher_action_urlpatterns(scoped_queryset):
@@ -149,10 +139,10 @@ class VoucherInspectView(InspectView):
     def header_buttons(self):
         buttons = list(super().header_buttons)
         user = self.request.user
-        for name, label, action in VOUCHER_ACTIONS.get(self.object.status, []):
-            if may_decide(user) and user.has_perm(f"casework.{action}_voucher"):
-                url = reverse(f"wagtailsnippets_casework_voucher:{name}", args=[self.object.pk])
-                buttons.append(HeaderButton(label, url=url, icon_name="edit"))
+        for transition in transitions.available(user, self.object.status):
+            name = f"wagtailsnippets_casework_voucher:{transition.action}"
+            url = reverse(name, args=[self.object.pk])
+            buttons.append(HeaderButton(transition.label, url=url, icon_name="edit"))
         return buttons
 
 

@@ -2,6 +2,7 @@
 refuse alike and with one message; the invoice screen is ``record_invoice``; the voucher's
 buttons are the transitions the services accept."""
 
+import datetime
 import io
 from decimal import Decimal
 
@@ -10,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.urls import reverse
 
+from casework.money import invoices as money_invoices
 from casework.money import models as money_models
 from casework.money import services as money_services
 from casework.money.euro import format_euro
@@ -130,3 +132,140 @@ def test_importer_refuses_with_the_service_message(tmp_path, edition, comune_a, 
     assert first == f"riga 2, colonna importo: {below_committed('244.00', '200.00')}"
     plan.refresh_from_db()
     assert plan.amount == Decimal("1000.00")
+
+
+# --- invoices --------------------------------------------------------------------------------
+
+INVOICE_ADD = "wagtailsnippets_casework_invoice:add"
+INVOICE_EDIT = "wagtailsnippets_casework_invoice:edit"
+
+
+def _invoice_header(comune, edition, number):
+    return {
+        "comune": comune,
+        "edition": edition,
+        "number": number,
+        "issued_on": datetime.date(2016, 12, 31),
+        "period_start": datetime.date(2016, 10, 1),
+        "period_end": datetime.date(2016, 12, 31),
+    }
+
+
+def _invoice_post(header, lines, *, initial=0):
+    data = {
+        "comune": header["comune"].pk,
+        "edition": header["edition"].pk,
+        "number": header["number"],
+        "issued_on": header["issued_on"].isoformat(),
+        "period_start": header["period_start"].isoformat(),
+        "period_end": header["period_end"].isoformat(),
+        "lines-TOTAL_FORMS": str(len(lines)),
+        "lines-INITIAL_FORMS": str(initial),
+        "lines-MIN_NUM_FORMS": "0",
+        "lines-MAX_NUM_FORMS": "1000",
+    }
+    for n, line in enumerate(lines):
+        voucher = line.get("voucher")
+        data.update(
+            {
+                f"lines-{n}-id": line.get("id", ""),
+                f"lines-{n}-description": line.get("description", ""),
+                f"lines-{n}-voucher": voucher.pk if voucher else "",
+                f"lines-{n}-quantity": "1",
+                f"lines-{n}-net": str(line["net"]),
+                f"lines-{n}-vat": str(line["vat"]),
+                f"lines-{n}-gross": str(line["gross"]),
+            }
+        )
+    return data
+
+
+def _shape(invoice):
+    """What an invoice amounts to, whichever way it was recorded."""
+    lines = [
+        (line.description == str(line.voucher), line.net, line.vat, line.gross)
+        for line in invoice.lines.order_by("pk")
+    ]
+    statuses = [line.voucher.status for line in invoice.lines.order_by("pk")]
+    return lines, statuses, invoice.revisions.count()
+
+
+def test_admin_invoice_form_and_record_invoice_give_the_same_result(
+    client, edition, comune_a, programme_manager
+):
+    budget(comune_a, edition, "5000.00")
+    by_screen = _approved(comune_a, programme_manager)
+    by_service = _approved(comune_a, programme_manager)
+    amounts = {"net": Decimal("200.00"), "vat": Decimal("44.00"), "gross": Decimal("244.00")}
+    client.force_login(programme_manager)
+
+    response = client.post(
+        reverse(INVOICE_ADD),
+        _invoice_post(
+            _invoice_header(comune_a, edition, "1/2016"), [{"voucher": by_screen, **amounts}]
+        ),
+    )
+    recorded = money_invoices.record_invoice(
+        **_invoice_header(comune_a, edition, "2/2016"),
+        lines=[{"voucher": by_service, **amounts}],
+        user=programme_manager,
+    )
+
+    assert response.status_code == 302
+    from_screen = money_models.Invoice.objects.get(number="1/2016")
+    assert _shape(from_screen) == _shape(recorded)
+    assert _shape(recorded) == ([(True, *amounts.values())], ["invoiced"], 1)
+
+
+def test_admin_invoice_form_and_record_invoice_refuse_alike(
+    client, edition, comune_a, comune_b, programme_manager
+):
+    budget(comune_a, edition, "5000.00")
+    budget(comune_b, edition, "5000.00")
+    other = _approved(comune_b, programme_manager)
+    header = _invoice_header(comune_a, edition, "1/2016")
+    bad_lines = [
+        {"voucher": other, "net": "200.00", "vat": "44.00", "gross": "244.00"},
+        {"description": "x", "net": "200.00", "vat": "44.00", "gross": "245.00"},
+    ]
+    client.force_login(programme_manager)
+    for line in bad_lines:
+        with pytest.raises(ValidationError) as refused:
+            money_invoices.record_invoice(**header, lines=[line], user=programme_manager)
+
+        response = client.post(reverse(INVOICE_ADD), _invoice_post(header, [line]))
+
+        assert response.status_code == 200
+        row = response.context["form"].formsets["lines"].forms[0]
+        assert row.errors["__all__"] == refused.value.message_dict["line_1"]
+    assert not money_models.Invoice.objects.exists()
+    other.refresh_from_db()
+    assert other.status == "approved"
+
+
+def test_admin_invoice_edit_is_update_invoice(client, edition, comune_a, programme_manager):
+    budget(comune_a, edition, "5000.00")
+    first = _approved(comune_a, programme_manager)
+    second = _approved(comune_a, programme_manager)
+    header = _invoice_header(comune_a, edition, "1/2016")
+    amounts = {"net": "200.00", "vat": "44.00", "gross": "244.00"}
+    invoice = money_invoices.record_invoice(
+        **header, lines=[{"voucher": first, **amounts}], user=programme_manager
+    )
+    line = invoice.lines.get()
+    client.force_login(programme_manager)
+
+    response = client.post(
+        reverse(INVOICE_EDIT, args=[invoice.pk]),
+        _invoice_post(
+            header,
+            [{"id": line.pk, "voucher": first, **amounts}, {"voucher": second, **amounts}],
+            initial=1,
+        ),
+    )
+
+    assert response.status_code == 302
+    assert sorted(invoice.lines.values_list("voucher", flat=True)) == [first.pk, second.pk]
+    second.refresh_from_db()
+    assert second.status == "invoiced"
+    assert invoice.revisions.count() == 2
