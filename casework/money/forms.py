@@ -1,6 +1,7 @@
 """Forms of the money screens. They collect input only: every rule is checked by the services."""
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.widgets import AdminDateInput
 
@@ -93,17 +94,17 @@ class MeetingDecisionsForm(forms.Form):
                 chosen.append((voucher, decision, self.cleaned_data.get(f"note_{voucher.pk}", "")))
         return chosen
 
-    def add_service_errors(self, error):
-        """Put each refused voucher's message next to its note."""
+    def on_notes(self, error):
+        """The service's refusal keyed by this form's fields: each refused voucher's message goes
+        next to its note (for ``admin_base.add_service_errors``)."""
         if not hasattr(error, "error_dict"):
-            self.add_error(None, error)
-            return
-        for key, messages in error.message_dict.items():
-            name = key.replace("voucher_", "note_") if key.startswith("voucher_") else None
-            if name not in self.fields:
-                name = None
-            for message in messages:
-                self.add_error(name, message)
+            return error
+        return ValidationError(
+            {
+                key.replace("voucher_", "note_", 1) if key.startswith("voucher_") else key: messages
+                for key, messages in error.message_dict.items()
+            }
+        )
 
 
 class ProposeVoucherForm(forms.Form):

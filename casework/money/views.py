@@ -15,7 +15,7 @@ from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.viewsets.base import ViewSet
 from wagtail.admin.widgets.button import Button
 
-from casework.admin_base import AdminScreenMixin
+from casework.admin_base import AdminScreenMixin, add_service_errors
 from casework.cases.models import Pathway, TeamMeeting
 from casework.permissions.access import scope
 from casework.permissions.scoping import guard_urlpatterns
@@ -108,7 +108,7 @@ class MeetingDecisionsView(WagtailAdminTemplateMixin, FormView):
                 self.meeting, decisions=decisions, user=self.request.user
             )
         except ValidationError as error:
-            form.add_service_errors(error)
+            add_service_errors(form, form.on_notes(error))
             return self.form_invalid(form)
         approved = sum(1 for v in done if v.status == VoucherStatus.APPROVED)
         messages.success(

@@ -9,11 +9,15 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
+from django.db import transaction
 from django.urls import reverse
 
 from casework.money import invoices as money_invoices
 from casework.money import models as money_models
 from casework.money import services as money_services
+from casework.money import transitions
+from casework.money import views as money_views
+from casework.money.choices import VoucherStatus
 from casework.money.euro import format_euro
 from tests.factories import active_pathway, budget, seed_edition
 
@@ -269,3 +273,75 @@ def test_admin_invoice_edit_is_update_invoice(client, edition, comune_a, program
     second.refresh_from_db()
     assert second.status == "invoiced"
     assert invoice.revisions.count() == 2
+
+
+# --- the voucher's transitions -----------------------------------------------------------------
+
+SERVICE_OF = {
+    "approve": lambda voucher, user: money_services.approve_voucher(voucher, user=user),
+    "reject": lambda voucher, user: money_services.reject_voucher(voucher, user=user, reason="r"),
+    "cancel": lambda voucher, user: money_services.cancel_voucher(voucher, user=user, reason="r"),
+    "invoiced": lambda voucher, user: money_services.mark_voucher_invoiced(voucher, user=user),
+    "paid": lambda voucher, user: money_services.mark_voucher_paid(voucher, user=user),
+}
+
+
+def _service_accepts(action, voucher, user):
+    """Whether the service takes ``action`` on ``voucher``; undone either way."""
+    with transaction.atomic():
+        try:
+            SERVICE_OF[action](voucher, user)
+            accepted = True
+        except ValidationError:
+            accepted = False
+        transaction.set_rollback(True)
+    return accepted
+
+
+def test_the_table_names_a_service_for_every_action():
+    assert set(transitions.BY_ACTION) == {"propose", *SERVICE_OF}
+
+
+@pytest.mark.parametrize("role", ["programme_manager", "agency_operator"])
+@pytest.mark.parametrize("status", VoucherStatus.values)
+def test_shown_buttons_are_what_the_services_and_screens_accept(
+    request, client, edition, comune_a, programme_manager, status, role
+):
+    user = request.getfixturevalue(role)
+    budget(comune_a, edition, "5000.00")
+    voucher = money_services.create_voucher(
+        active_pathway(comune_a), kind="traineeship_activation", user=programme_manager
+    )
+    # Put straight into the state under test: the table is what is being checked.
+    money_models.Voucher.objects.filter(pk=voucher.pk).update(status=status)
+    voucher.refresh_from_db()
+    client.force_login(user)
+
+    page = client.get(reverse("wagtailsnippets_casework_voucher:inspect", args=[voucher.pk]))
+    html = page.content.decode() if page.status_code == 200 else ""
+    urls = {
+        action: reverse(f"wagtailsnippets_casework_voucher:{action}", args=[voucher.pk])
+        for action in SERVICE_OF
+    }
+    shown = {action for action, url in urls.items() if f'href="{url}"' in html}
+    accepted = {
+        action
+        for action, url in urls.items()
+        if _service_accepts(action, voucher, user) and client.get(url).status_code == 200
+    }
+
+    assert shown == accepted
+    expected = {t.action for t in transitions.available(user, status)}
+    assert shown == expected
+
+
+@pytest.mark.parametrize("role", ["programme_manager", "agency_operator", "social_worker_a"])
+def test_propose_button_is_what_the_propose_screen_accepts(request, client, comune_a, role):
+    user = request.getfixturevalue(role)
+    pathway = active_pathway(comune_a)
+    client.force_login(user)
+
+    shown = [str(b.label) for b in money_views.pathway_listing_buttons(pathway, user)]
+    opens = client.get(reverse("wagtailsnippets_casework_voucher:add")).status_code == 200
+
+    assert (str(transitions.BY_ACTION["propose"].label) in shown) == opens
