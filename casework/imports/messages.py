@@ -172,8 +172,3 @@ MSG_NEW_PERSON_NEEDS = gettext_lazy("obbligatorio per una persona nuova.")
 class FileRefused(ValidationError):
     """The file as a whole cannot be imported (size, format, header, rows): nothing was read
     into the database."""
-
-
-MSG_BELOW_COMMITTED = gettext_lazy(
-    "l'importo è inferiore a quanto già impegnato con i voucher approvati (%(committed)s €)."
-)

@@ -7,10 +7,10 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from casework.money.euro import to_cents
 from network.models import Comune
 
 TEXT, INT, MONEY, PERCENT, HOURS, DATE = "text", "int", "money", "percent", "hours", "date"
-CENT = Decimal("0.01")
 TENTH = Decimal("0.1")
 TOTAL_LABEL = _("Totale")
 
@@ -58,7 +58,8 @@ class Report:
 
 
 def money(value):
-    return (value or Decimal("0")).quantize(CENT, rounding=ROUND_HALF_UP)
+    # The one rounding of money (half up to the cent) is casework's.
+    return to_cents(value)
 
 
 def hours(value):

@@ -8,6 +8,27 @@ import pytest
 CHROMIUM = Path("/usr/bin/chromium")
 
 
+def _sequences_past_the_rows():
+    # A flush resets PostgreSQL's sequences (TRUNCATE ... RESTART IDENTITY) and the serialized
+    # copy is put back with its own ids: without this the next insert would reuse id 1.
+    from django.apps import apps
+    from django.core.management.color import no_style
+    from django.db import connections
+
+    for connection in connections.all():
+        statements = connection.ops.sequence_reset_sql(no_style(), apps.get_models())
+        with connection.cursor() as cursor:
+            for statement in statements:
+                cursor.execute(statement)
+
+
+@pytest.fixture(autouse=True)
+def sequences_in_step(django_db_blocker):
+    """Transactional tests before this one may have restored rows behind the sequences' back."""
+    with django_db_blocker.unblock():
+        _sequences_past_the_rows()
+
+
 @pytest.fixture(scope="module", autouse=True)
 def restore_migrated_data(django_db_setup, django_db_blocker):
     """A transactional test ends by emptying the tables; put back what the migrations loaded
@@ -20,6 +41,7 @@ def restore_migrated_data(django_db_setup, django_db_blocker):
             content = getattr(connection, "_test_serialized_contents", None)
             if content:
                 connection.creation.deserialize_db_from_string(content)
+        _sequences_past_the_rows()
 
 
 @pytest.fixture

@@ -221,9 +221,7 @@ def test_person_of_another_comune_and_open_referral_are_errors(tmp_path, comune_
 
     assert code == 1
     # The services' own rules and messages (``check_no_open_referral``, ``check_residence``).
-    assert out[0] == (
-        f"riga 2, colonna codice_fiscale: {cases_referrals.MSG_OPEN_REFERRAL_EXISTS}"
-    )
+    assert out[0] == (f"riga 2, colonna codice_fiscale: {cases_referrals.MSG_OPEN_REFERRAL_EXISTS}")
     assert out[1] == f"riga 3, colonna comune: {cases_referrals.MSG_OTHER_RESIDENCE}"
     assert Referral.objects.count() == 1
 
