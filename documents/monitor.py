@@ -50,6 +50,12 @@ class MonitorViewSet(ModelViewSet):
     def get_urlpatterns(self):
         return [pattern for pattern in super().get_urlpatterns() if pattern.name in READ_ONLY_VIEWS]
 
+    def get_index_view_kwargs(self, **kwargs):
+        # django-q's models have English verbose names: the listing takes the Italian menu label.
+        return super().get_index_view_kwargs(
+            page_title=self.menu_label, verbose_name_plural=self.menu_label.lower(), **kwargs
+        )
+
 
 class QueuedTaskViewSet(MonitorViewSet):
     model = OrmQ

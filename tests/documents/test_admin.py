@@ -259,3 +259,12 @@ def test_task_monitor_inspects_but_never_edits_or_deletes(
     assert Failure.objects.filter(pk=failure.pk).exists()
     client.force_login(social_worker_a)
     assert client.get(f"/admin/django_q/failure/inspect/{failure.pk}/").status_code in (302, 403)
+
+
+def test_task_monitor_titles_are_italian(client, programme_manager):
+    client.force_login(programme_manager)
+    titles = {"success": "Riuscite", "failure": "Non riuscite", "schedule": "Pianificazioni"}
+    for model, title in titles.items():
+        html = client.get(f"/admin/django_q/{model}/").content.decode()
+        assert f"<title>{title}" in html, model
+        assert "Successful tasks" not in html and "Failed tasks" not in html, model
