@@ -22,7 +22,7 @@ from casework.models import AuditEvent
 from casework.privacy import services as privacy
 from tests import factories as f
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 APP_ROLE_URL = os.environ.get("ZO_APP_ROLE_DATABASE_URL", "")
 DAYS_PAST_RETENTION = 800  # 24 months are at most 731 days
 DAYS_WITHIN_RETENTION = 700
@@ -330,7 +330,7 @@ def test_app_role_runs_the_application_and_the_scheduled_purge():
         "import datetime, json\n"
         "from django.contrib.auth import get_user_model\n"
         "from django.utils import timezone\n"
-        "from casework import privacy\n"
+        "from casework.privacy import services as privacy\n"
         "from casework.audit.services import Action, record_event\n"
         "from casework.models import AuditEvent\n"
         "user = get_user_model().objects.create_user('zo-app-role-probe', password=None)\n"
