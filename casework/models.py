@@ -21,7 +21,7 @@ from .cases.models import (
 # Migration 0004 names the upload path by this module's path.
 from .imports.models import (
     ImportRun,
-    _import_upload_path,  # noqa: F401
+    _import_upload_path,
 )
 from .money.models import (
     MONEY,
@@ -39,6 +39,7 @@ from .permissions.models import (
     StaffProfile,
 )
 
+# _import_upload_path is listed because migration 0004 names it by this module's path.
 __all__ = [
     "AUDIT_APPEND_ONLY",
     "AUDIT_MIN_RETENTION_MONTHS",
@@ -63,6 +64,7 @@ __all__ = [
     "Timesheet",
     "TutoringSession",
     "Voucher",
+    "_import_upload_path",
     "audit_purge_latest_cutoff",
     "audit_retention_months",
 ]
