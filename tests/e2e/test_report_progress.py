@@ -42,8 +42,13 @@ def test_genera_ora_then_the_page_follows_the_run(browser, live_server, settings
 
     page.goto(live_server.url + "/admin/snippets/documents/reportrun/add/")
     page.select_option("select[name=kind]", "budget")
-    page.locator("input[name=period_start]").fill("2017-01-01")
-    page.locator("input[name=period_end]").fill("2017-03-31")
+    # Typed the Italian way, as a person types them (the picker must keep them, not put today).
+    for name, typed in (("period_start", "01/01/2017"), ("period_end", "31/03/2017")):
+        field = page.locator(f"input[name={name}]")
+        field.click()
+        field.press("Control+a")
+        field.press_sequentially(typed)
+    page.locator("select[name=kind]").focus()
     page.get_by_role("button", name="Genera ora").click()
     page.wait_for_url("**/inspect/**")
     status = page.locator("[data-report-status-label]")
@@ -52,6 +57,7 @@ def test_genera_ora_then_the_page_follows_the_run(browser, live_server, settings
     run = ReportRun.objects.get()
     assert run.status == RunStatus.QUEUED
     assert OrmQ.objects.count() == 1  # waiting for a qcluster worker
+    assert run.period_start == datetime.date(2017, 1, 1)
     assert run.period_end == datetime.date(2017, 3, 31)
 
     services.run_report(run.pk)  # what the worker does with the queued task
