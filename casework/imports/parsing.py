@@ -6,6 +6,7 @@ import unicodedata
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from casework.money.euro import format_amount as format_euro  # "12.500,00": messages add "€"
+from core.spreadsheets import starts_like_formula
 
 from .messages import (
     MSG_AMOUNT_TOO_LARGE,
@@ -38,21 +39,10 @@ def clean_text(value):
 
 # What a spreadsheet reads as the start of a formula (CSV/formula injection): the ASCII signs,
 # tab, CR and LF, and their full-width forms, which some spreadsheets fold to ASCII.
-FORMULA_STARTS = frozenset("=+-@\t\r\n＝＋－＠")
-
-
 def starts_with_formula(value):
-    """Whether a cell would start a formula, also after leading blanks (" =1+1"). Tab, CR and LF
-    count as formula starts even though they are whitespace. To be merged with the neutralising
-    function of ``core.spreadsheets``: keep the two lists the same."""
-    if value is None:
-        return False
-    for char in str(value):
-        if char in FORMULA_STARTS:
-            return True
-        if not char.isspace():
-            return False
-    return False
+    """Whether a cell would start a formula, by the same rule the exports neutralise with
+    (``core.spreadsheets``); cells read as numbers are judged by their text."""
+    return value is not None and starts_like_formula(str(value))
 
 
 _DATE_RE = re.compile(r"^(\d{1,2})[/\-.](\d{1,2})[/\-.](\d{4})$")
