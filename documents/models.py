@@ -116,10 +116,18 @@ class ReportCollection(models.Model):
     The serve hook reads this to decide who may open a document filed there."""
 
     collection = models.OneToOneField(
-        "wagtailcore.Collection", on_delete=models.CASCADE, related_name="report_owner"
+        "wagtailcore.Collection",
+        on_delete=models.CASCADE,
+        related_name="report_owner",
+        verbose_name=_("raccolta"),
     )
     comune = models.OneToOneField(
-        Comune, null=True, blank=True, on_delete=models.PROTECT, related_name="report_collection"
+        Comune,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="report_collection",
+        verbose_name=_("Comune"),
     )
 
     class Meta:

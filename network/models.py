@@ -50,7 +50,7 @@ class PathwayTypeOption(models.Model):
         _("codice"), max_length=20, primary_key=True, choices=PathwayType.choices
     )
     label = models.CharField(_("nome"), max_length=60)
-    sort_order = models.PositiveSmallIntegerField(default=0)
+    sort_order = models.PositiveSmallIntegerField(default=0, verbose_name=_("ordine"))
 
     class Meta:
         ordering = ["sort_order"]
@@ -110,9 +110,14 @@ class HostOrganisation(models.Model):
     submitted_at = models.DateTimeField(_("registrato il"), auto_now_add=True)
     decided_at = models.DateTimeField(_("deciso il"), null=True, blank=True)
     decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("deciso da"),
     )
-    updated_at = models.DateTimeField(auto_now=True)
+    updated_at = models.DateTimeField(auto_now=True, verbose_name=_("aggiornato il"))
 
     class Meta:
         ordering = ["name"]
@@ -188,8 +193,8 @@ class Position(models.Model):
         validators=[max_length_validator(REASON_MAX_LENGTH)],
     )
     decided_at = models.DateTimeField(_("deciso il"), null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("creato il"))
+    updated_at = models.DateTimeField(auto_now=True, verbose_name=_("aggiornato il"))
 
     class Meta:
         ordering = ["host__name", "title"]

@@ -114,7 +114,12 @@ class AuditEvent(models.Model):
 
     at = models.DateTimeField(_("quando"), auto_now_add=True, db_index=True)
     user = models.ForeignKey(
-        USER, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        USER,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("utente"),
     )
     action = models.CharField(_("azione"), max_length=20, choices=Action.choices)
     model = models.CharField(_("tipo di dato"), max_length=60)

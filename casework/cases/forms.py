@@ -15,6 +15,7 @@ from casework.permissions.access import (
     visible_comuni,
 )
 from casework.permissions.scoping import ScopedAdminForm
+from core.widgets import ItalianDateInput
 from network.choices import PathwayType
 from network.codice_fiscale import normalize
 
@@ -145,7 +146,7 @@ class NewReferralForm(forms.Form):
         label=_("Data di nascita"),
         required=False,
         help_text=_("Se vuota è letta dal codice fiscale; se indicata deve corrispondere."),
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=ItalianDateInput(),
     )
     sex = forms.ChoiceField(
         label=_("Sesso"), choices=[("", _("dal codice fiscale")), *Sex.choices], required=False
@@ -167,7 +168,7 @@ class NewReferralForm(forms.Form):
     privacy_notice_on = forms.DateField(
         label=_("Informativa privacy consegnata il"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=ItalianDateInput(),
     )
     confidential_notes = forms.CharField(
         label=_("Note riservate"), widget=forms.Textarea(attrs={"rows": 3}), required=False
@@ -175,9 +176,7 @@ class NewReferralForm(forms.Form):
     # Referral
     comune = forms.ModelChoiceField(label=_("Comune inviante"), queryset=None)
     protocol = forms.CharField(label=_("Protocollo del Comune"), max_length=50)
-    referred_on = forms.DateField(
-        label=_("Data segnalazione"), widget=forms.DateInput(attrs={"type": "date"})
-    )
+    referred_on = forms.DateField(label=_("Data segnalazione"), widget=ItalianDateInput())
     social_worker_name = forms.CharField(
         label=_("Assistente sociale"), max_length=150, required=False
     )
@@ -265,7 +264,7 @@ class NewReferralForm(forms.Form):
         }
 
 
-DATE_WIDGET = forms.DateInput(attrs={"type": "date"})
+DATE_WIDGET = ItalianDateInput()
 
 
 def _date_field(label=None):

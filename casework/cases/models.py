@@ -62,8 +62,8 @@ class Beneficiary(RevisionMixin, models.Model):
     anonymised_at = models.DateTimeField(
         _("anonimizzato il"), null=True, blank=True, editable=False
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("creato il"))
+    updated_at = models.DateTimeField(auto_now=True, verbose_name=_("aggiornato il"))
 
     class Meta:
         ordering = ["last_name", "first_name"]
@@ -124,8 +124,8 @@ class Referral(RevisionMixin, models.Model):
         _("stato"), max_length=20, choices=ReferralStatus.choices, default=ReferralStatus.RECEIVED
     )
     status_note = models.TextField(_("nota sullo stato"), blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("creato il"))
+    updated_at = models.DateTimeField(auto_now=True, verbose_name=_("aggiornato il"))
 
     class Meta:
         ordering = ["-referred_on", "-id"]
@@ -163,7 +163,11 @@ class Pathway(RevisionMixin, models.Model):
     )
     # Denormalised from the referral so that scoping and budget sums need no join.
     comune = models.ForeignKey(
-        Comune, on_delete=models.PROTECT, related_name="pathways", editable=False
+        Comune,
+        on_delete=models.PROTECT,
+        related_name="pathways",
+        editable=False,
+        verbose_name=_("Comune"),
     )
     pathway_type = models.CharField(_("tipologia"), max_length=20, choices=PathwayType.choices)
     intake_on = models.DateField(_("presa in carico il"))
@@ -220,8 +224,8 @@ class Pathway(RevisionMixin, models.Model):
         related_name="+",
         verbose_name=_("operatore agenzia"),
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("creato il"))
+    updated_at = models.DateTimeField(auto_now=True, verbose_name=_("aggiornato il"))
 
     class Meta:
         ordering = ["-intake_on", "-id"]
@@ -240,11 +244,18 @@ class PathwayActivity(models.Model):
     # Where its Comune and its person are (scoping and the audit trail follow these).
     comune_path = "pathway__comune"
     person_path = "pathway__referral__beneficiary"
-    pathway = models.ForeignKey(Pathway, on_delete=models.CASCADE, related_name="activities")
+    pathway = models.ForeignKey(
+        Pathway, on_delete=models.CASCADE, related_name="activities", verbose_name=_("percorso")
+    )
     activity = models.CharField(_("attività"), max_length=20, choices=Activity.choices)
     done_on = models.DateField(_("svolta il"), null=True, blank=True)
     done_by = models.ForeignKey(
-        USER, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        USER,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("svolta da"),
     )
     note = models.CharField(_("nota"), max_length=255, blank=True)
 
@@ -269,9 +280,14 @@ class TeamMeeting(RevisionMixin, ClusterableModel):
         Referral, blank=True, related_name="team_meetings", verbose_name=_("casi discussi")
     )
     created_by = models.ForeignKey(
-        USER, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        USER,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("creato da"),
     )
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("creato il"))
 
     class Meta:
         ordering = ["-held_on"]
@@ -286,12 +302,19 @@ class FollowUp(models.Model):
     # Where its Comune and its person are (scoping and the audit trail follow these).
     comune_path = "pathway__comune"
     person_path = "pathway__referral__beneficiary"
-    pathway = models.ForeignKey(Pathway, on_delete=models.CASCADE, related_name="follow_ups")
+    pathway = models.ForeignKey(
+        Pathway, on_delete=models.CASCADE, related_name="follow_ups", verbose_name=_("percorso")
+    )
     on = models.DateField(_("data"))
     situation = models.CharField(_("situazione"), max_length=20, choices=FollowUpSituation.choices)
     note = models.TextField(_("nota"), blank=True)
     recorded_by = models.ForeignKey(
-        USER, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        USER,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("registrato da"),
     )
 
     class Meta:

@@ -3,13 +3,13 @@
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
-from wagtail.admin.widgets import AdminDateInput
 
 from casework.cases.choices import PathwayStatus
 from casework.cases.forms import KeepUneditableFieldsMixin
 from casework.cases.models import Pathway
 from casework.permissions.access import is_programme_manager, scope, visible_comuni
 from casework.permissions.scoping import ScopedAdminForm
+from core.widgets import ItalianDateInput
 
 from . import services
 from .choices import VoucherKind
@@ -50,8 +50,8 @@ class VoucherAdminForm(KeepUneditableFieldsMixin, ScopedAdminForm):
 
 class InvoiceCheckForm(forms.Form):
     comune = forms.ModelChoiceField(label=_("Comune"), queryset=None)
-    period_start = forms.DateField(label=_("Dal"), widget=AdminDateInput)
-    period_end = forms.DateField(label=_("Al"), widget=AdminDateInput)
+    period_start = forms.DateField(label=_("Dal"), widget=ItalianDateInput)
+    period_end = forms.DateField(label=_("Al"), widget=ItalianDateInput)
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -121,7 +121,7 @@ class ProposeVoucherForm(forms.Form):
     on = forms.DateField(
         label=_("Data di riferimento"),
         required=False,
-        widget=AdminDateInput,
+        widget=ItalianDateInput,
         help_text=_(
             "Sceglie l'edizione e la tariffa. Se vuota: l'attivazione del percorso, "
             "o la presa in carico se non ancora attivo."
@@ -154,7 +154,7 @@ class ConfirmForm(forms.Form):
 
 
 class TutoringSessionForm(forms.Form):
-    on = forms.DateField(label=_("Data"), widget=AdminDateInput)
+    on = forms.DateField(label=_("Data"), widget=ItalianDateInput)
     hours = forms.DecimalField(label=_("Ore"), max_digits=4, decimal_places=1, min_value=0)
     note = forms.CharField(
         label=_("Nota"), required=False, widget=forms.Textarea(attrs={"rows": 2})
@@ -163,14 +163,14 @@ class TutoringSessionForm(forms.Form):
 
 class TimesheetForm(forms.Form):
     month = forms.DateField(
-        label=_("Mese"), widget=AdminDateInput, help_text=_("Un giorno qualsiasi del mese.")
+        label=_("Mese"), widget=ItalianDateInput, help_text=_("Un giorno qualsiasi del mese.")
     )
     hours_worked = forms.DecimalField(
         label=_("Ore lavorate"), max_digits=6, decimal_places=1, min_value=0
     )
     payslip_delivered_on = forms.DateField(
-        label=_("Busta paga consegnata il"), required=False, widget=AdminDateInput
+        label=_("Busta paga consegnata il"), required=False, widget=ItalianDateInput
     )
     cud_delivered_on = forms.DateField(
-        label=_("CUD consegnato il"), required=False, widget=AdminDateInput
+        label=_("CUD consegnato il"), required=False, widget=ItalianDateInput
     )

@@ -40,7 +40,9 @@ class Edition(models.Model):
 
 
 class Tariff(models.Model):
-    edition = models.ForeignKey(Edition, on_delete=models.CASCADE, related_name="tariffs")
+    edition = models.ForeignKey(
+        Edition, on_delete=models.CASCADE, related_name="tariffs", verbose_name=_("edizione")
+    )
     kind = models.CharField(_("voce"), max_length=30, choices=VoucherKind.choices)
     net_amount = models.DecimalField(_("importo netto"), validators=[MinValueValidator(0)], **MONEY)
     vat_rate = models.DecimalField(
@@ -71,8 +73,12 @@ class Budget(RevisionMixin, models.Model):
     # Where its Comune and its person are (scoping and the audit trail follow these).
     comune_path = "comune"
     person_path = None
-    comune = models.ForeignKey(Comune, on_delete=models.PROTECT, related_name="budgets")
-    edition = models.ForeignKey(Edition, on_delete=models.PROTECT, related_name="budgets")
+    comune = models.ForeignKey(
+        Comune, on_delete=models.PROTECT, related_name="budgets", verbose_name=_("Comune")
+    )
+    edition = models.ForeignKey(
+        Edition, on_delete=models.PROTECT, related_name="budgets", verbose_name=_("edizione")
+    )
     amount = models.DecimalField(_("importo"), validators=[MinValueValidator(0)], **MONEY)
     criteria = models.TextField(_("criteri di utilizzo"), blank=True)
     notes = models.TextField(_("note"), blank=True)
@@ -97,13 +103,23 @@ class Voucher(RevisionMixin, models.Model):
     # Where its Comune and its person are (scoping and the audit trail follow these).
     comune_path = "comune"
     person_path = "pathway__referral__beneficiary"
-    pathway = models.ForeignKey(Pathway, on_delete=models.PROTECT, related_name="vouchers")
+    pathway = models.ForeignKey(
+        Pathway, on_delete=models.PROTECT, related_name="vouchers", verbose_name=_("percorso")
+    )
     # Charged to the referring Comune's budget of the edition of the voucher's date.
     comune = models.ForeignKey(
-        Comune, on_delete=models.PROTECT, related_name="vouchers", editable=False
+        Comune,
+        on_delete=models.PROTECT,
+        related_name="vouchers",
+        editable=False,
+        verbose_name=_("Comune"),
     )
     edition = models.ForeignKey(
-        Edition, on_delete=models.PROTECT, related_name="vouchers", editable=False
+        Edition,
+        on_delete=models.PROTECT,
+        related_name="vouchers",
+        editable=False,
+        verbose_name=_("edizione"),
     )
     kind = models.CharField(_("voce"), max_length=30, choices=VoucherKind.choices)
     quantity = models.DecimalField(
@@ -129,14 +145,24 @@ class Voucher(RevisionMixin, models.Model):
         verbose_name=_("équipe che ha deciso"),
     )
     decided_by = models.ForeignKey(
-        USER, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        USER,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("deciso da"),
     )
-    decided_at = models.DateTimeField(null=True, blank=True)
+    decided_at = models.DateTimeField(null=True, blank=True, verbose_name=_("deciso il"))
     decision_note = models.TextField(_("nota sulla decisione"), blank=True)
     created_by = models.ForeignKey(
-        USER, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        USER,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("creato da"),
     )
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("creato il"))
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -152,13 +178,23 @@ class TutoringSession(models.Model):
     # Where its Comune and its person are (scoping and the audit trail follow these).
     comune_path = "pathway__comune"
     person_path = "pathway__referral__beneficiary"
-    pathway = models.ForeignKey(Pathway, on_delete=models.CASCADE, related_name="tutoring_sessions")
+    pathway = models.ForeignKey(
+        Pathway,
+        on_delete=models.CASCADE,
+        related_name="tutoring_sessions",
+        verbose_name=_("percorso"),
+    )
     on = models.DateField(_("data"))
     hours = models.DecimalField(
         _("ore"), max_digits=4, decimal_places=1, validators=[MinValueValidator(Decimal("0.5"))]
     )
     operator = models.ForeignKey(
-        USER, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        USER,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("operatore"),
     )
     note = models.TextField(_("nota"), blank=True)
 
@@ -175,7 +211,9 @@ class Timesheet(models.Model):
     # Where its Comune and its person are (scoping and the audit trail follow these).
     comune_path = "pathway__comune"
     person_path = "pathway__referral__beneficiary"
-    pathway = models.ForeignKey(Pathway, on_delete=models.CASCADE, related_name="timesheets")
+    pathway = models.ForeignKey(
+        Pathway, on_delete=models.CASCADE, related_name="timesheets", verbose_name=_("percorso")
+    )
     month = models.DateField(_("mese"), help_text=_("Il primo giorno del mese."))
     hours_worked = models.DecimalField(
         _("ore lavorate"), max_digits=6, decimal_places=1, validators=[MinValueValidator(0)]
@@ -206,13 +244,17 @@ class Invoice(RevisionMixin, ClusterableModel):
     comune_path = "comune"
     person_path = None
 
-    comune = models.ForeignKey(Comune, on_delete=models.PROTECT, related_name="invoices")
-    edition = models.ForeignKey(Edition, on_delete=models.PROTECT, related_name="invoices")
+    comune = models.ForeignKey(
+        Comune, on_delete=models.PROTECT, related_name="invoices", verbose_name=_("Comune")
+    )
+    edition = models.ForeignKey(
+        Edition, on_delete=models.PROTECT, related_name="invoices", verbose_name=_("edizione")
+    )
     period_start = models.DateField(_("periodo dal"))
     period_end = models.DateField(_("periodo al"))
     number = models.CharField(_("numero"), max_length=30)
     issued_on = models.DateField(_("data fattura"))
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("creato il"))
 
     class Meta:
         ordering = ["-issued_on"]
@@ -243,7 +285,12 @@ class InvoiceLine(models.Model):
     person_path = "voucher__pathway__referral__beneficiary"
     invoice = ParentalKey(Invoice, on_delete=models.CASCADE, related_name="lines")
     voucher = models.ForeignKey(
-        Voucher, null=True, blank=True, on_delete=models.PROTECT, related_name="invoice_lines"
+        Voucher,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="invoice_lines",
+        verbose_name=_("voucher"),
     )
     description = models.CharField(_("descrizione"), max_length=255)
     quantity = models.DecimalField(_("quantità"), max_digits=7, decimal_places=2, default=1)

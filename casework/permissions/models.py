@@ -12,7 +12,9 @@ USER = settings.AUTH_USER_MODEL
 class StaffProfile(models.Model):
     """Ties a staff account to the Comuni whose people it may see (social workers)."""
 
-    user = models.OneToOneField(USER, on_delete=models.CASCADE, related_name="staff_profile")
+    user = models.OneToOneField(
+        USER, on_delete=models.CASCADE, related_name="staff_profile", verbose_name=_("utente")
+    )
     comuni = models.ManyToManyField(
         Comune, blank=True, related_name="staff", verbose_name=_("Comuni")
     )
