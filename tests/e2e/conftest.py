@@ -59,3 +59,35 @@ def browser(monkeypatch):
         )
         yield browser
         browser.close()
+
+
+E2E_PASSWORD = "password-di-prova-e2e-123"
+
+
+@pytest.fixture
+def italian_page(browser):
+    """A page as an Italian member of staff has it: Italian locale, Rome's clock."""
+    context = browser.new_context(locale="it-IT", timezone_id="Europe/Rome")
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+def log_in(page, base_url, user, password=E2E_PASSWORD):
+    """Log in through the admin login form (the second factor is off in test settings)."""
+    user.set_password(password)
+    user.save()
+    page.goto(base_url + "/admin/login/")
+    page.locator("input[name=username]").fill(user.username)
+    page.locator("input[name=password]").fill(password)
+    page.locator("button[type=submit]").click()
+    page.wait_for_url("**/admin/")
+
+
+def type_date(page, selector, typed):
+    """Type a date as a person does: click, select what is there, type it key by key, leave."""
+    field = page.locator(selector)
+    field.click()
+    field.press("Control+a")
+    field.press_sequentially(typed)
+    field.press("Tab")
