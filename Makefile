@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 export DJANGO_SETTINGS_MODULE ?= config.settings.dev
 
-.PHONY: run test install install-test migrate demo lint format check bench clean
+.PHONY: run test install install-test migrate demo lint format check bench clean messages check-messages
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -21,9 +21,26 @@ $(VENV)/.installed-test: requirements.txt requirements-test.txt $(VENV)/.install
 	$(PY) -m pip install --quiet -r requirements-test.txt
 	touch $@
 
-install: $(VENV)/.installed
+# The translation catalogues, compiled at install (gettext's msgfmt; Debian package gettext).
+MO := locale/en/LC_MESSAGES/django.mo locale/it/LC_MESSAGES/django.mo
 
-install-test: $(VENV)/.installed-test
+locale/%/LC_MESSAGES/django.mo: locale/%/LC_MESSAGES/django.po
+	@command -v msgfmt >/dev/null || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null && \
+	  apt-get install -y -qq gettext >/dev/null; } || { echo "msgfmt missing: apt-get install -y gettext"; exit 1; }
+	msgfmt --check-format -o $@ $<
+
+install: $(VENV)/.installed $(MO)
+
+install-test: $(VENV)/.installed-test $(MO)
+
+# Re-read the strings into locale/*/django.po after changing texts, then translate the English.
+messages: install-test
+	scripts/messages.sh update
+
+# What CI checks: no new string left untranslated or fuzzy in English.
+check-messages: install-test
+	scripts/messages.sh update
+	scripts/messages.sh check
 
 migrate: install
 	$(PY) manage.py migrate --noinput
