@@ -29,6 +29,8 @@ def serve_public_media(request, path):
 
 
 urlpatterns = [
+    # The public site's language switch (Django's set_language: POST, stores the choice).
+    path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
 ]

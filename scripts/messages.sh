@@ -12,7 +12,7 @@ export DJANGO_SETTINGS_MODULE=${DJANGO_SETTINGS_MODULE:-config.settings.test}
 case "${1:-check}" in
   update)
     # Tests, benchmarks and the virtualenv hold no user-facing text.
-    "$PY" manage.py makemessages -l en -l it --no-location --no-obsolete \
+    "$PY" manage.py makemessages -l en -l it --add-location=file --no-obsolete \
       --ignore='tests/*' --ignore='bench/*' --ignore='var/*' --ignore='scripts/*' -v 0
     ;;
   check)

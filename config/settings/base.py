@@ -70,6 +70,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # Italian unless the person chose English (core.middleware: a choice, not the browser).
+    "core.middleware.ChosenLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -231,8 +233,8 @@ SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 
 # --- Languages and time ---------------------------------------------------------------------
-# Every screen is in Italian whatever the browser asks: no LocaleMiddleware. A staff member may
-# still pick English in their Wagtail profile once an English locale exists.
+# Every screen is in Italian whatever the browser asks (no LocaleMiddleware): English only by
+# choice, the public site's language switch or a staff member's Wagtail profile.
 LANGUAGE_CODE = "it"
 LANGUAGES = [("it", _("Italiano")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
