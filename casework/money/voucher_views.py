@@ -15,7 +15,7 @@ from casework.cases.models import Pathway
 from casework.cases.views import ServiceActionView
 from casework.permissions.scoping import guard_urlpatterns
 
-from . import delivery, services, transitions
+from . import delivery, delivery_forms, services, transitions
 from . import forms as forms_money
 from .models import Timesheet, TutoringSession, Voucher
 
@@ -150,7 +150,7 @@ class RecordTutoringView(ServiceActionView):
     model = Pathway
     permission_model = TutoringSession
     permission = "add"
-    form_class = forms_money.TutoringSessionForm
+    form_class = delivery_forms.TutoringSessionForm
     page_title = gettext_lazy("Registra un incontro di tutoraggio")
     success_message = gettext_lazy("Incontro di tutoraggio registrato.")
 
@@ -168,7 +168,7 @@ class RecordTimesheetView(ServiceActionView):
     model = Pathway
     permission_model = Timesheet
     permission = "add"
-    form_class = forms_money.TimesheetForm
+    form_class = delivery_forms.TimesheetForm
     page_title = gettext_lazy("Registra il foglio ore del mese")
     success_message = gettext_lazy("Foglio ore registrato.")
 
