@@ -28,3 +28,17 @@ class TimesheetForm(forms.Form):
     cud_delivered_on = forms.DateField(
         label=_("CUD consegnato il"), required=False, widget=ItalianDateInput
     )
+
+
+class TimesheetCorrectionForm(forms.Form):
+    """The month stays: another month is another timesheet."""
+
+    hours_worked = forms.DecimalField(
+        label=_("Ore lavorate"), max_digits=6, decimal_places=1, min_value=0
+    )
+    payslip_delivered_on = forms.DateField(
+        label=_("Busta paga consegnata il"), required=False, widget=ItalianDateInput
+    )
+    cud_delivered_on = forms.DateField(
+        label=_("CUD consegnato il"), required=False, widget=ItalianDateInput
+    )

@@ -9,6 +9,7 @@ from .views import (
     money_urlpatterns,
     pathway_listing_buttons,
 )
+from .voucher_views import delivery_urlpatterns
 
 
 def register_log_actions(actions):
@@ -18,6 +19,7 @@ def register_log_actions(actions):
 
 def register(hooks):
     hooks.register("register_admin_urls", money_urlpatterns)
+    hooks.register("register_admin_urls", delivery_urlpatterns)
     hooks.register(TEAM_MEETING_AGENDA_HOOK, meeting_agenda_section)
     hooks.register("register_snippet_listing_buttons", pathway_listing_buttons)
     hooks.register("register_log_actions", register_log_actions)

@@ -13,6 +13,7 @@ from wagtail.snippets.views.snippets import InspectView
 from casework.admin_base import AdminScreenMixin, add_service_errors
 from casework.cases.models import Pathway
 from casework.cases.views import ServiceActionView
+from casework.permissions.access import scope
 from casework.permissions.scoping import guard_urlpatterns
 
 from . import delivery, delivery_forms, services, transitions
@@ -154,6 +155,9 @@ class RecordTutoringView(ServiceActionView):
     page_title = gettext_lazy("Registra un incontro di tutoraggio")
     success_message = gettext_lazy("Incontro di tutoraggio registrato.")
 
+    def get_success_url(self):
+        return _pathway_section_url(self.object.pk)
+
     def perform(self, data):
         delivery.record_tutoring_session(
             self.object,
@@ -172,5 +176,94 @@ class RecordTimesheetView(ServiceActionView):
     page_title = gettext_lazy("Registra il foglio ore del mese")
     success_message = gettext_lazy("Foglio ore registrato.")
 
+    def get_success_url(self):
+        return _pathway_section_url(self.object.pk)
+
     def perform(self, data):
         delivery.record_timesheet(self.object, user=self.request.user, **data)
+
+
+def _pathway_section_url(pathway_pk):
+    """The pathway's page, at the section listing its tutoring and timesheets."""
+    return reverse("wagtailsnippets_casework_pathway:inspect", args=[pathway_pk]) + "#erogazione"
+
+
+class CorrectDeliveryView(ServiceActionView):
+    """Correction of one delivered record of a pathway: allowed to whoever may record it, in the
+    Comuni they see; back to the pathway's page afterwards."""
+
+    permission = "change"
+    scope_field = "pathway__comune"
+    header_icon = "edit"
+
+    def get_page_subtitle(self):
+        return str(self.object.pathway)
+
+    def get_success_url(self):
+        return _pathway_section_url(self.object.pathway_id)
+
+    def get_cancel_url(self):
+        return _pathway_section_url(self.object.pathway_id)
+
+
+class CorrectTutoringView(CorrectDeliveryView):
+    model = TutoringSession
+    form_class = delivery_forms.TutoringSessionForm
+    page_title = gettext_lazy("Correggi un incontro di tutoraggio")
+    success_message = gettext_lazy("Incontro di tutoraggio corretto.")
+
+    def get_initial(self):
+        session = self.object
+        return {"on": session.on, "hours": session.hours, "note": session.note}
+
+    def perform(self, data):
+        return delivery.correct_tutoring_session(
+            self.object,
+            on=data["on"],
+            hours=data["hours"],
+            note=data["note"],
+            user=self.request.user,
+        )
+
+
+class CorrectTimesheetView(CorrectDeliveryView):
+    model = Timesheet
+    form_class = delivery_forms.TimesheetCorrectionForm
+    page_title = gettext_lazy("Correggi il foglio ore del mese")
+    success_message = gettext_lazy("Foglio ore corretto.")
+
+    def get_page_subtitle(self):
+        return f"{self.object.pathway} – {self.object.month:%m/%Y}"
+
+    def get_initial(self):
+        sheet = self.object
+        return {
+            "hours_worked": sheet.hours_worked,
+            "payslip_delivered_on": sheet.payslip_delivered_on,
+            "cud_delivered_on": sheet.cud_delivered_on,
+        }
+
+    def perform(self, data):
+        return delivery.correct_timesheet(self.object, user=self.request.user, **data)
+
+
+def delivery_urlpatterns():
+    """The correction screens of tutoring sessions and timesheets; a record of a Comune the user
+    does not see is a 404."""
+    tutoring = path(
+        "casework/money/tutoring/<int:pk>/correct/",
+        CorrectTutoringView.as_view(),
+        name="casework_correct_tutoring",
+    )
+    timesheet = path(
+        "casework/money/timesheet/<int:pk>/correct/",
+        CorrectTimesheetView.as_view(),
+        name="casework_correct_timesheet",
+    )
+    return guard_urlpatterns(
+        [tutoring],
+        lambda request: scope(TutoringSession.objects.all(), request.user, "pathway__comune"),
+    ) + guard_urlpatterns(
+        [timesheet],
+        lambda request: scope(Timesheet.objects.all(), request.user, "pathway__comune"),
+    )
