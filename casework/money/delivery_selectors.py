@@ -6,8 +6,9 @@ from decimal import Decimal
 from django.db.models import Sum
 from django.urls import reverse
 
-from casework.cases.choices import Activity, PathwayType
+from casework.cases.choices import Activity
 from casework.cases.rules import has_activity
+from network.choices import PathwayType
 
 from .choices import COMMITTED_VOUCHER_STATUSES, VoucherKind
 from .models import Timesheet, TutoringSession, Voucher
