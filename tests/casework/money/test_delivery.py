@@ -261,3 +261,38 @@ def test_correction_screens_scoped(client, tutored, agency_operator, social_work
     client.force_login(social_worker_b)
     url = reverse("casework_correct_tutoring", args=[session.pk])
     assert client.get(url).status_code == 404
+
+
+def test_pathway_section_template(tutored, agency_operator):
+    from django.template.loader import render_to_string
+
+    delivery.record_tutoring_session(tutored, on=OCT_10, hours="1.5", user=None)
+    delivery.record_timesheet(
+        tutored,
+        month=OCT_10,
+        hours_worked=80,
+        payslip_delivered_on=datetime.date(2016, 11, 5),
+        user=agency_operator,
+    )
+    html = render_to_string(
+        "casework/money/_pathway_delivery.html",
+        {"delivery": pathway_delivery(tutored, agency_operator)},
+    )
+    assert "10/10/2016" in html and "1,5" in html
+    assert "Ore svolte: 1,5 su 4 approvate (restano 2,5)." in " ".join(html.split())
+    assert "10/2016" in html and "05/11/2016" in html
+    assert "—" in html and "None" not in html
+    assert reverse("casework_record_tutoring", args=[tutored.pk]) in html
+
+
+def test_pathway_section_empty(edition, comune_a, social_worker_a):
+    from django.template.loader import render_to_string
+
+    pathway = active_pathway(comune_a)
+    html = render_to_string(
+        "casework/money/_pathway_delivery.html",
+        {"delivery": pathway_delivery(pathway, social_worker_a)},
+    )
+    assert "Nessuna sessione di tutoraggio registrata." in html
+    assert "Nessun foglio ore registrato." in html
+    assert "Registra" not in html and "Correggi" not in html
