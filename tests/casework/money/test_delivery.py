@@ -296,3 +296,16 @@ def test_pathway_section_empty(edition, comune_a, social_worker_a):
     assert "Nessuna sessione di tutoraggio registrata." in html
     assert "Nessun foglio ore registrato." in html
     assert "Registra" not in html and "Correggi" not in html
+
+
+def test_hours_typed_the_italian_way():
+    from casework.money.delivery_forms import TimesheetForm, TutoringSessionForm
+
+    form = TutoringSessionForm({"on": "15/10/2016", "hours": "1,5"})
+    assert form.is_valid(), form.errors
+    assert form.cleaned_data["hours"] == Decimal("1.5")
+    # A text input: a number input would let the browser send "15" for "1,5".
+    assert 'type="text"' in str(TutoringSessionForm()["hours"])
+    assert 'value="2,5"' in str(TutoringSessionForm(initial={"hours": Decimal("2.5")})["hours"])
+    sheet = TimesheetForm({"month": "1/10/2016", "hours_worked": "82.5"})
+    assert sheet.is_valid() and sheet.cleaned_data["hours_worked"] == Decimal("82.5")
