@@ -11,6 +11,7 @@ from django.core import signing
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator, MaxValueValidator, RegexValidator
+from django.forms.utils import ErrorDict
 from django.utils.translation import gettext_lazy as _
 
 from .choices import OrganisationKind
@@ -82,6 +83,12 @@ def release_token(signed_value):
     """Give the token back when the submission was not stored after all (a rule refused it):
     the person corrects the form and sends it again with the same token."""
     cache.delete(_token_key(signed_value))
+
+
+def hide_errors(form):
+    """Keep a bound form's errors from being shown (nor announced through ``aria-invalid``):
+    for the "add a position" button, which re-renders the form without judging it."""
+    form._errors = ErrorDict()
 
 
 def _required(field, message=MSG_REQUIRED):
@@ -208,6 +215,27 @@ class RegistrationForm(forms.ModelForm):
         return {field: self.cleaned_data[field] for field in ORGANISATION_FIELDS}
 
 
+class PublicDateInput(forms.DateInput):
+    """A text field for dates typed the Italian way (gg/mm/aaaa, read by the Italian
+    ``DATE_INPUT_FORMATS``) that shows a pre-filled date as 15/11/2026. Not ``type="date"``: a
+    browser shows such a field empty when the value is not ISO, and its picker follows the
+    browser's language rather than the programme's."""
+
+    def __init__(self, attrs=None):
+        super().__init__(
+            attrs={
+                "placeholder": _("gg/mm/aaaa"),
+                "inputmode": "numeric",
+                "autocomplete": "off",
+                **(attrs or {}),
+            },
+            format="%d/%m/%Y",
+        )
+
+
+MSG_DATE = _("Indicare una data nella forma gg/mm/aaaa, ad esempio 15/11/2026.")
+
+
 class PositionForm(forms.ModelForm):
     pathway_types = forms.ModelMultipleChoiceField(
         label=_("Tipologie di percorso adatte"),
@@ -221,8 +249,8 @@ class PositionForm(forms.ModelForm):
         fields = (*POSITION_FIELDS, "pathway_types")
         widgets = {
             "tasks": forms.Textarea(attrs={"rows": 3}),
-            "available_from": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-            "available_to": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "available_from": PublicDateInput(),
+            "available_to": PublicDateInput(),
         }
         help_texts = {
             "reserved_for_comune": _(
@@ -242,6 +270,8 @@ class PositionForm(forms.ModelForm):
         self.fields["hours_per_week"].validators.append(MaxValueValidator(48, MSG_HOURS))
         self.fields["seats"].validators.append(MaxValueValidator(20, MSG_SEATS))
         self.fields["seats"].error_messages["min_value"] = _("Indicare almeno un posto.")
+        for name in ("available_from", "available_to"):
+            self.fields[name].error_messages["invalid"] = MSG_DATE
         guard_text_fields(self, text_areas={"tasks": TASKS_MAX_LENGTH})
 
     def position_data(self):

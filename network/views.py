@@ -13,7 +13,7 @@ from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
 from . import cache as directory_cache
-from .forms import DirectoryFilterForm, PositionFormSet, RegistrationForm
+from .forms import DirectoryFilterForm, PositionFormSet, RegistrationForm, hide_errors
 from .models import Comune, PathwayTypeOption
 from .selectors import directory_organisations, public_organisations, public_positions
 from .services import register_submission
@@ -168,6 +168,8 @@ def registration_view(page, request):
         if "add_position" in request.POST:
             formset = PositionFormSet(_with_extra_position(request.POST))
             show_errors = False
+            for unjudged in (form, *formset.forms):
+                hide_errors(unjudged)
         else:
             formset = PositionFormSet(request.POST)
             if form.is_bot():

@@ -1,4 +1,5 @@
 from django import template
+from django.utils.translation import gettext as _
 from wagtail.models import Site
 
 register = template.Library()
@@ -14,7 +15,11 @@ def main_menu(context):
     root = site.root_page
     current = context.get("page")
     items = [
-        {"title": "Home", "url": root.url, "current": current is not None and current.pk == root.pk}
+        {
+            "title": _("Home"),
+            "url": root.url,
+            "current": current is not None and current.pk == root.pk,
+        }
     ]
     for child in root.get_children().live().in_menu():
         items.append(
