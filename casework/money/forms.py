@@ -1,7 +1,6 @@
 """Forms of the money screens. They collect input only: every rule is checked by the services."""
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from casework.cases.choices import PathwayStatus
@@ -66,17 +65,19 @@ class InvoiceCheckForm(forms.Form):
 
 
 class MeetingDecisionsForm(forms.Form):
-    """One decision and one note per voucher waiting for the team."""
+    """One decision (a small select: rimanda, approva, respingi) and one note per voucher waiting
+    for the team; ``refused`` maps a voucher's pk to why its last decision was not saved."""
 
-    def __init__(self, *args, vouchers, **kwargs):
+    def __init__(self, *args, vouchers, refused=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.vouchers = list(vouchers)
+        self.refused = refused or {}
         for voucher in self.vouchers:
             self.fields[f"decision_{voucher.pk}"] = forms.ChoiceField(
                 label=_("Decisione"),
                 choices=DECISION_CHOICES,
                 required=False,
-                widget=forms.RadioSelect,
+                widget=forms.Select(attrs={"class": "zo-decision"}),
             )
             self.fields[f"note_{voucher.pk}"] = forms.CharField(
                 label=_("Nota"), required=False, max_length=500
@@ -84,7 +85,12 @@ class MeetingDecisionsForm(forms.Form):
 
     def rows(self):
         for voucher in self.vouchers:
-            yield voucher, self[f"decision_{voucher.pk}"], self[f"note_{voucher.pk}"]
+            yield (
+                voucher,
+                self[f"decision_{voucher.pk}"],
+                self[f"note_{voucher.pk}"],
+                self.refused.get(voucher.pk, ()),
+            )
 
     def decisions(self):
         chosen = []
@@ -93,18 +99,6 @@ class MeetingDecisionsForm(forms.Form):
             if decision:
                 chosen.append((voucher, decision, self.cleaned_data.get(f"note_{voucher.pk}", "")))
         return chosen
-
-    def on_notes(self, error):
-        """The service's refusal keyed by this form's fields: each refused voucher's message goes
-        next to its note (for ``admin_base.add_service_errors``)."""
-        if not hasattr(error, "error_dict"):
-            return error
-        return ValidationError(
-            {
-                key.replace("voucher_", "note_", 1) if key.startswith("voucher_") else key: messages
-                for key, messages in error.message_dict.items()
-            }
-        )
 
 
 class ProposeVoucherForm(forms.Form):

@@ -141,3 +141,39 @@ def pending_vouchers(user):
         .select_related("pathway__referral__beneficiary", "comune", "edition", "created_by")
         .order_by("created_at", "pk")
     )
+
+
+def agenda_budgets(user, vouchers):
+    """The budgets the agenda's ``vouchers`` would be charged to, and whether each voucher would
+    still fit if the team approved the agenda in order (oldest proposal first). One query: the
+    visible budgets of the Comuni and editions in the agenda, annotated as in ``budget_summary``.
+
+    Returns ``(budgets, fits)``: the budget rows (each with ``pending``, the gross waiting in
+    the agenda, and ``after``, what would remain if all of it were approved) and a dict from
+    voucher pk to ``(fits, remaining_before)`` (``fits`` None when the voucher has no budget).
+    """
+    vouchers = list(vouchers)
+    comuni = {v.comune_id for v in vouchers}
+    editions = {v.edition_id for v in vouchers}
+    budgets = {}
+    if vouchers:
+        rows = budget_summary(user).filter(comune_id__in=comuni, edition_id__in=editions)
+        budgets = {(b.comune_id, b.edition_id): b for b in rows}
+    left = {key: row.remaining for key, row in budgets.items()}
+    for row in budgets.values():
+        row.pending = Decimal("0.00")
+    fits = {}
+    for voucher in vouchers:
+        key = (voucher.comune_id, voucher.edition_id)
+        if key not in budgets:
+            fits[voucher.pk] = (None, None)
+            continue
+        budgets[key].pending += voucher.gross
+        before = left[key]
+        fits[voucher.pk] = (voucher.gross <= before, before)
+        if voucher.gross <= before:
+            left[key] = before - voucher.gross
+    for row in budgets.values():
+        row.after = row.remaining - row.pending
+    ordered = sorted(budgets.values(), key=lambda b: (b.comune.name, b.edition.starts_on))
+    return ordered, fits

@@ -4,6 +4,7 @@ from decimal import Decimal as _Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone as _timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -451,29 +452,93 @@ def mark_voucher_paid(voucher, *, user):
     )
 
 
+class MeetingOutcome:
+    """What a team meeting's decisions came to: ``decided`` (the vouchers saved, approved or
+    rejected) and ``refused`` (``(voucher, messages)`` of each decision that was not saved, the
+    voucher left as it was, e.g. proposed but beyond its Comune's budget)."""
+
+    def __init__(self):
+        self.decided = []
+        self.refused = []
+
+    @property
+    def approved(self):
+        return [v for v in self.decided if v.status == _transitions.BY_ACTION["approve"].target]
+
+    @property
+    def rejected(self):
+        return [v for v in self.decided if v.status == _transitions.BY_ACTION["reject"].target]
+
+    def __iter__(self):
+        return iter(self.decided)
+
+    def __len__(self):
+        return len(self.decided)
+
+
+def _lock_meeting_rows(vouchers, approving):
+    """The rows a meeting's decisions write, locked up front in the order a single approval
+    takes them (vouchers, then budgets), each kind by pk: two meetings, or a meeting and a single
+    approval, then queue on the same rows in the same order instead of deadlocking. One lock per
+    Comune's budget, held until the meeting's decisions are all recorded."""
+    list(
+        _Voucher.objects.select_for_update(of=("self",))
+        .filter(pk__in=[v.pk for v in vouchers])
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    pairs = {(v.comune_id, v.edition_id) for v in approving}
+    if not pairs:
+        return
+    budgets = Q()
+    for comune_id, edition_id in pairs:
+        budgets |= Q(comune_id=comune_id, edition_id=edition_id)
+    list(
+        _Budget.objects.select_for_update(of=("self",))
+        .filter(budgets)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+
+
 @transaction.atomic
 def record_meeting_decisions(meeting, *, decisions, user):
-    """The joint team's decisions on several vouchers at once: ``decisions`` is a list of
-    ``(voucher, "approve" | "reject", note)``. All or nothing: if any decision is refused (e.g. a
-    budget would be exceeded) none is saved, and the error names each voucher refused."""
+    """The joint team's decisions on several vouchers: ``decisions`` is a list of
+    ``(voucher, "approve" | "reject", note)``. Each voucher is decided on its own: what its
+    budget fits is approved, a decision refused (e.g. beyond the Comune's budget, a rejection
+    without a reason) leaves that voucher as it was and is reported in the outcome's
+    ``refused``; nothing of a refused voucher is saved. A meeting that cannot decide at all (in
+    the future, no decision) raises ``ValidationError``."""
     meeting = _TeamMeeting.objects.select_for_update().get(pk=meeting.pk)
     _check_meeting(meeting)
     if not decisions:
         raise ValidationError(MSG_NO_DECISIONS)
-    errors = {}
-    decided = []
-    # Approvals in a fixed order (by pk) so that concurrent meetings lock budgets alike.
-    for voucher, decision, note in sorted(decisions, key=lambda d: d[0].pk):
+    _lock_meeting_rows(
+        [v for v, _decision, _note in decisions],
+        [v for v, decision, _note in decisions if decision == DECISION_APPROVE],
+    )
+    outcome = MeetingOutcome()
+    # In the order given (the agenda's: oldest proposal first), each in its own savepoint.
+    for voucher, decision, note in decisions:
         try:
             with transaction.atomic():
                 if decision == DECISION_APPROVE:
-                    decided.append(approve_voucher(voucher, user=user, meeting=meeting, note=note))
+                    done = approve_voucher(voucher, user=user, meeting=meeting, note=note)
                 elif decision == DECISION_REJECT:
-                    decided.append(reject_voucher(voucher, user=user, meeting=meeting, reason=note))
+                    done = reject_voucher(voucher, user=user, meeting=meeting, reason=note)
                 else:
                     raise ValidationError(MSG_UNKNOWN_DECISION)
         except ValidationError as error:
-            errors[f"voucher_{voucher.pk}"] = error.messages
-    if errors:
-        raise ValidationError(errors)
-    return decided
+            outcome.refused.append((voucher, error.messages))
+        else:
+            outcome.decided.append(done)
+    return outcome
+
+
+def approve_all_that_fit(meeting, *, vouchers, user):
+    """ "Approva tutti quelli che rientrano nel budget": every voucher of ``vouchers`` approved
+    on its own, oldest proposal first, as long as its Comune's budget fits it; the others stay
+    proposed and are listed in the outcome's ``refused`` with the reason."""
+    return record_meeting_decisions(
+        meeting, decisions=[(v, DECISION_APPROVE, "") for v in vouchers], user=user
+    )

@@ -23,10 +23,9 @@ from casework.permissions.scoping import guard_urlpatterns
 from . import forms as forms_money
 from . import services, transitions
 from .access import _require, _require_decider, may_decide
-from .choices import VoucherStatus
 from .invoice_check import invoice_check
 from .models import Edition
-from .selectors import budget_overview, pending_vouchers
+from .selectors import agenda_budgets, budget_overview, pending_vouchers
 from .voucher_views import RecordTimesheetView, RecordTutoringView
 
 MONEY_LOG_ACTIONS = [
@@ -46,9 +45,29 @@ MONEY_LOG_ACTIONS = [
 MEETING_DECISIONS_URL = "casework_meeting_decisions"
 
 
+APPROVE_ALL = "approve_all"
+
+
+MSG_DECISIONS_SAVED = gettext_lazy(
+    "Decisioni registrate: %(approved)d approvati, %(rejected)d respinti."
+)
+
+
+MSG_DECISIONS_REFUSED = gettext_lazy(
+    "%(count)d voucher non registrati: il motivo è indicato in cima alla pagina e sulla riga."
+)
+
+
+def _refused_key(meeting):
+    return f"casework_meeting_{meeting.pk}_refused"
+
+
 class MeetingDecisionsView(WagtailAdminTemplateMixin, FormView):
-    """The vouchers waiting for the team, approved or rejected in one screen and one transaction;
-    each decision is recorded against the meeting and in the voucher's and meeting's history."""
+    """The vouchers waiting for the team, one compact row each. Every voucher is decided on its
+    own: what its Comune's budget fits is approved, the others stay proposed and are shown at
+    the top of the page and on their row with the reason (after the redirect, from the
+    session). "Approva tutti quelli che rientrano nel budget" approves the listed vouchers, each
+    as long as its budget fits it."""
 
     model = TeamMeeting
     template_name = "casework/money/meeting_decisions.html"
@@ -59,6 +78,7 @@ class MeetingDecisionsView(WagtailAdminTemplateMixin, FormView):
     def dispatch(self, request, pk, *args, **kwargs):
         _require_decider(request.user)
         self.meeting = get_object_or_404(TeamMeeting, pk=pk)
+        self.vouchers = list(pending_vouchers(request.user))
         return super().dispatch(request, pk, *args, **kwargs)
 
     def get_page_subtitle(self):
@@ -80,42 +100,87 @@ class MeetingDecisionsView(WagtailAdminTemplateMixin, FormView):
             .first()
         )
 
+    def get(self, request, *args, **kwargs):
+        # What the last submission could not save, shown once.
+        self.refused = request.session.pop(_refused_key(self.meeting), [])
+        return super().get(request, *args, **kwargs)
+
     def get_form_kwargs(self):
         kwargs = super().get_form_kwargs()
-        kwargs["vouchers"] = pending_vouchers(self.request.user)
+        kwargs["vouchers"] = self.vouchers
+        refused = getattr(self, "refused", [])
+        kwargs["refused"] = {row["pk"]: row["messages"] for row in refused}
         return kwargs
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         previous = self.previous_meeting()
+        budgets, fits = agenda_budgets(self.request.user, self.vouchers)
+        for voucher in self.vouchers:
+            voucher.budget_fit, voucher.budget_left = fits[voucher.pk]
         context.update(
             meeting=self.meeting,
             previous=previous,
             since=previous.held_on if previous else None,
+            refused=getattr(self, "refused", []),
+            budgets=budgets,
+            not_fitting=sum(1 for fit, _left in fits.values() if fit is not True),
             decided=self.meeting.vouchers.select_related(
                 "pathway__referral__beneficiary", "comune"
             ).order_by("comune__name", "pk"),
             meeting_url=reverse(
                 "wagtailsnippets_casework_teammeeting:edit", args=[self.meeting.pk]
             ),
+            approve_all=APPROVE_ALL,
         )
         return context
 
-    def form_valid(self, form):
-        decisions = form.decisions()
+    def post(self, request, *args, **kwargs):
+        if APPROVE_ALL in request.POST:
+            return self.approve_all()
+        return super().post(request, *args, **kwargs)
+
+    def approve_all(self):
+        # Only the vouchers the page listed: one proposed meanwhile is decided another time.
+        listed = set(self.request.POST.getlist("voucher"))
+        vouchers = [v for v in self.vouchers if str(v.pk) in listed]
         try:
-            done = services.record_meeting_decisions(
-                self.meeting, decisions=decisions, user=self.request.user
+            outcome = services.approve_all_that_fit(
+                self.meeting, vouchers=vouchers, user=self.request.user
             )
         except ValidationError as error:
-            add_service_errors(form, form.on_notes(error))
+            for message in error.messages:
+                messages.error(self.request, message)
+            return redirect(reverse(MEETING_DECISIONS_URL, args=[self.meeting.pk]))
+        return self.done(outcome)
+
+    def form_valid(self, form):
+        try:
+            outcome = services.record_meeting_decisions(
+                self.meeting, decisions=form.decisions(), user=self.request.user
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
             return self.form_invalid(form)
-        approved = sum(1 for v in done if v.status == VoucherStatus.APPROVED)
-        messages.success(
-            self.request,
-            _("Decisioni registrate: %(approved)d approvati, %(rejected)d respinti.")
-            % {"approved": approved, "rejected": len(done) - approved},
-        )
+        return self.done(outcome)
+
+    def done(self, outcome):
+        if outcome.decided:
+            approved = len(outcome.approved)
+            messages.success(
+                self.request,
+                MSG_DECISIONS_SAVED % {"approved": approved, "rejected": len(outcome) - approved},
+            )
+        if outcome.refused:
+            messages.warning(self.request, MSG_DECISIONS_REFUSED % {"count": len(outcome.refused)})
+        self.request.session[_refused_key(self.meeting)] = [
+            {
+                "pk": voucher.pk,
+                "person": str(voucher.pathway.referral.beneficiary),
+                "messages": [str(m) for m in msgs],
+            }
+            for voucher, msgs in outcome.refused
+        ]
         return redirect(reverse(MEETING_DECISIONS_URL, args=[self.meeting.pk]))
 
 

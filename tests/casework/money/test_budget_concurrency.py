@@ -77,3 +77,69 @@ def test_twenty_concurrent_approvals_against_a_budget_for_ten():
     assert set(refusals) == {expected}
     assert cw.Voucher.objects.filter(status="approved").count() == FITS
     assert committed_total(plan) == plan.amount
+
+
+def test_concurrent_meetings_approving_all_that_fit_never_overspend():
+    """Four meetings at the same moment each approve "all that fit" of the same 40 vouchers of
+    two Comuni (in different orders): one lock per budget, taken in the same order, so no
+    deadlock, and exactly as many approvals as each budget fits (10 and 5)."""
+    import datetime
+    import random
+
+    from casework.cases.models import TeamMeeting
+
+    edition = seed_edition()
+    first, _ = Comune.objects.get_or_create(
+        istat_code="017096", defaults={"name": "Lumezzane", "cadastral_code": "E738"}
+    )
+    second = Comune.objects.filter(name="Sarezzo").first() or Comune.objects.create(
+        name="Sarezzo", istat_code="017172", cadastral_code="I433"
+    )
+    manager = f.UserFactory(username="pal.equipe.concorrenti", is_superuser=True)
+    plans = {
+        first.pk: budget(first, edition, Decimal("244.00") * FITS),
+        second.pk: budget(second, edition, Decimal("244.00") * 5),
+    }
+    vouchers = [
+        services.create_voucher(active_pathway(comune), kind="traineeship_activation", user=manager)
+        for comune in (first, second)
+        for _ in range(THREADS)
+    ]
+    meetings = [
+        TeamMeeting.objects.create(held_on=datetime.date(2016, 10, day)) for day in range(1, 5)
+    ]
+    start = threading.Barrier(len(meetings))
+    outcomes = []
+    failures = []
+    lock = threading.Lock()
+
+    def decide(meeting, order):
+        try:
+            start.wait()
+            outcome = services.approve_all_that_fit(meeting, vouchers=order, user=manager)
+            with lock:
+                outcomes.append(outcome)
+        except Exception as error:  # a deadlock would surface here
+            with lock:
+                failures.append(repr(error))
+        finally:
+            connection.close()
+
+    threads = []
+    for number, meeting in enumerate(meetings):
+        order = list(vouchers)
+        random.Random(number).shuffle(order)
+        threads.append(threading.Thread(target=decide, args=(meeting, order)))
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+
+    assert failures == []
+    assert len(outcomes) == len(meetings)
+    approved = cw.Voucher.objects.filter(status="approved")
+    assert approved.filter(comune=first).count() == FITS
+    assert approved.filter(comune=second).count() == 5
+    assert sum(len(o.approved) for o in outcomes) == FITS + 5
+    for plan in plans.values():
+        assert committed_total(plan) == plan.amount

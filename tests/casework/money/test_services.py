@@ -464,7 +464,7 @@ def test_meeting_decisions_recorded_against_meeting_and_history(edition, comune_
     )
 
 
-def test_meeting_decisions_all_or_nothing(edition, comune_a, comune_b, pal):
+def test_meeting_decisions_each_voucher_on_its_own(edition, comune_a, comune_b, pal):
     budget(comune_a, edition, "244.00")
     meeting = _meeting()
     fits = money_services.create_voucher(
@@ -473,19 +473,87 @@ def test_meeting_decisions_all_or_nothing(edition, comune_a, comune_b, pal):
     too_much = money_services.create_voucher(
         active_pathway(comune_a), kind="traineeship_activation", user=pal
     )
-    with pytest.raises(ValidationError) as error:
-        money_services.record_meeting_decisions(
-            meeting,
-            decisions=[
-                (fits, money_services.DECISION_APPROVE, ""),
-                (too_much, money_services.DECISION_APPROVE, ""),
-            ],
-            user=pal,
+    outcome = money_services.record_meeting_decisions(
+        meeting,
+        decisions=[
+            (fits, money_services.DECISION_APPROVE, ""),
+            (too_much, money_services.DECISION_APPROVE, ""),
+        ],
+        user=pal,
+    )
+    assert [v.pk for v in outcome.approved] == [fits.pk]
+    [(refused, messages)] = outcome.refused
+    assert refused.pk == too_much.pk
+    assert messages == [
+        money_services.MSG_BUDGET_EXCEEDED
+        % {
+            "comune": comune_a,
+            "edition": edition,
+            "excess": "€ 244,00",
+            "remaining": "€ 0,00",
+            "gross": "€ 244,00",
+        }
+    ]
+    fits.refresh_from_db()
+    too_much.refresh_from_db()
+    assert (fits.status, fits.meeting_id) == ("approved", meeting.pk)
+    # Nothing of the refused voucher is saved: still proposed, no meeting, no history.
+    assert (too_much.status, too_much.meeting_id, too_much.decided_at) == ("proposed", None, None)
+    assert (
+        not ModelLogEntry.objects.for_instance(too_much)
+        .filter(action="casework.voucher_approve")
+        .exists()
+    )
+    assert list(
+        ModelLogEntry.objects.for_instance(meeting).values_list("data__voucher", flat=True)
+    ) == [fits.pk]
+
+
+def _twenty_for_eighteen(comune, edition, pal):
+    """20 proposed activations (€ 244,00 each) against a budget for 18 of them."""
+    budget(comune, edition, Decimal("244.00") * 18 + Decimal("100.00"))
+    return [
+        money_services.create_voucher(
+            active_pathway(comune), kind="traineeship_activation", user=pal
         )
-    assert list(error.value.message_dict) == [f"voucher_{too_much.pk}"]
-    assert "superato di € 244,00" in error.value.message_dict[f"voucher_{too_much.pk}"][0]
-    assert set(money_models.Voucher.objects.values_list("status", flat=True)) == {"proposed"}
-    assert not ModelLogEntry.objects.for_instance(meeting).exists()
+        for _ in range(20)
+    ]
+
+
+def test_twenty_proposed_eighteen_fit_eighteen_approved(edition, comune_a, pal):
+    vouchers = _twenty_for_eighteen(comune_a, edition, pal)
+    outcome = money_services.record_meeting_decisions(
+        _meeting(),
+        decisions=[(v, money_services.DECISION_APPROVE, "") for v in vouchers],
+        user=pal,
+    )
+    assert len(outcome.approved) == 18
+    assert [v.pk for v, _messages in outcome.refused] == [v.pk for v in vouchers[18:]]
+    for _voucher, messages in outcome.refused:
+        assert "disponibili € 100,00, il voucher vale € 244,00" in messages[0]
+    statuses = money_models.Voucher.objects.values_list("status", flat=True)
+    assert sorted(statuses) == ["approved"] * 18 + ["proposed"] * 2
+    plan = money_models.Budget.objects.get(comune=comune_a, edition=edition)
+    assert committed_total(plan) == Decimal("244.00") * 18
+
+
+def test_approve_all_that_fit_oldest_first(edition, comune_a, comune_b, pal):
+    vouchers = _twenty_for_eighteen(comune_a, edition, pal)
+    budget(comune_b, edition, "1000.00")
+    other = money_services.create_voucher(
+        active_pathway(comune_b), kind="traineeship_activation", user=pal
+    )
+    meeting = _meeting()
+    outcome = money_services.approve_all_that_fit(meeting, vouchers=[*vouchers, other], user=pal)
+    assert {v.pk for v in outcome.approved} == {v.pk for v in [*vouchers[:18], other]}
+    assert [v.pk for v, _messages in outcome.refused] == [v.pk for v in vouchers[18:]]
+    assert outcome.rejected == []
+    assert money_models.Voucher.objects.filter(meeting=meeting, status="approved").count() == 19
+
+
+def test_approve_all_that_fit_with_nothing_listed_is_refused(edition, pal):
+    with pytest.raises(ValidationError, match=str(money_services.MSG_NO_DECISIONS)):
+        money_services.approve_all_that_fit(_meeting(), vouchers=[], user=pal)
 
 
 def test_meeting_in_the_future_cannot_decide(edition, comune_a, pal):
@@ -510,13 +578,15 @@ def test_meeting_rejection_needs_a_reason(edition, comune_a, pal):
     voucher = money_services.create_voucher(
         active_pathway(comune_a), kind="traineeship_activation", user=pal
     )
-    with pytest.raises(ValidationError) as error:
-        money_services.record_meeting_decisions(
-            _meeting(), decisions=[(voucher, money_services.DECISION_REJECT, "")], user=pal
-        )
-    assert error.value.message_dict == {
-        f"voucher_{voucher.pk}": [cases_referrals.MSG_REASON_REQUIRED]
-    }
+    outcome = money_services.record_meeting_decisions(
+        _meeting(), decisions=[(voucher, money_services.DECISION_REJECT, "")], user=pal
+    )
+    assert outcome.decided == []
+    assert [(v.pk, m) for v, m in outcome.refused] == [
+        (voucher.pk, [cases_referrals.MSG_REASON_REQUIRED])
+    ]
+    voucher.refresh_from_db()
+    assert voucher.status == "proposed"
 
 
 # --- tutoring sessions and timesheets ------------------------------------------------------------

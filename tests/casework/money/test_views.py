@@ -209,7 +209,7 @@ def test_meeting_screen_decides_several_vouchers_at_once(
     assert {v.pk for v in after.context["decided"]} == {yes.pk, no.pk}
 
 
-def test_meeting_screen_shows_the_budget_refusal_and_saves_nothing(
+def test_meeting_screen_saves_what_fits_and_shows_the_rest_at_the_top(
     client, edition, comune_a, programme_manager
 ):
     budget(comune_a, edition, "300.00")
@@ -221,10 +221,74 @@ def test_meeting_screen_shows_the_budget_refusal_and_saves_nothing(
     response = client.post(
         url, {f"decision_{first.pk}": "approve", f"decision_{second.pk}": "approve"}
     )
-    assert response.status_code == 200
-    html = response.content.decode()
-    assert "superato di € 188,00" in html
-    assert set(money_models.Voucher.objects.values_list("status", flat=True)) == {"proposed"}
+    assert response.status_code == 302
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert (first.status, second.status) == ("approved", "proposed")
+    html = client.get(url).content.decode()
+    reason = "superato di € 188,00: disponibili € 56,00, il voucher vale € 244,00"
+    # Once at the top (before the agenda's table), once on the voucher's own row.
+    assert html.count(reason) == 2
+    summary = html.index('id="non-registrati"')
+    assert summary < html.index('class="listing zo-decisions"')
+    row = html[html.index(f'id="voucher-{second.pk}"') :]
+    assert reason in row[: row.index("</tr>")]
+    assert "1 approvati, 0 respinti" in html
+    # Shown once: a reload no longer lists the refusal.
+    assert reason not in client.get(url).content.decode()
+
+
+def test_meeting_screen_approve_all_that_fit(client, edition, comune_a, programme_manager):
+    budget(comune_a, edition, str(Decimal("244.00") * 18))
+    meeting = cases_models.TeamMeeting.objects.create(held_on=datetime.date(2016, 10, 5))
+    vouchers = [_proposed(comune_a, programme_manager) for _ in range(20)]
+    late = _proposed(comune_a, programme_manager)  # proposed after the page was opened
+    client.force_login(programme_manager)
+    url = reverse("casework_meeting_decisions", args=[meeting.pk])
+    page = client.get(url).content.decode()
+    assert "Approva tutti quelli che rientrano nel budget" in page
+    assert page.count("non rientra</span>") == 3
+    response = client.post(url, {"approve_all": "1", "voucher": [v.pk for v in vouchers]})
+    assert response.status_code == 302
+    statuses = dict(money_models.Voucher.objects.values_list("pk", "status"))
+    assert [statuses[v.pk] for v in vouchers] == ["approved"] * 18 + ["proposed"] * 2
+    assert statuses[late.pk] == "proposed"
+    after = client.get(url)
+    assert [row["pk"] for row in after.context["refused"]] == [v.pk for v in vouchers[18:]]
+    assert "2 voucher non registrati" in after.content.decode()
+
+
+MEETING_PAGE_QUERIES = 17
+
+
+def test_meeting_screen_fixed_number_of_queries(
+    client, edition, comune_a, comune_b, programme_manager
+):
+    """The decision page reads the agenda, its budgets and the meeting's decisions in a fixed
+    number of queries however many vouchers wait (3 or 15)."""
+    budget(comune_a, edition, "10000.00")
+    budget(comune_b, edition, "10000.00")
+    meeting = cases_models.TeamMeeting.objects.create(held_on=datetime.date(2016, 10, 5))
+    client.force_login(programme_manager)
+    url = reverse("casework_meeting_decisions", args=[meeting.pk])
+
+    def add(count):
+        for number in range(count):
+            voucher = _proposed(comune_a if number % 2 else comune_b, programme_manager)
+            if number % 3 == 0:
+                money_services.approve_voucher(voucher, user=programme_manager, meeting=meeting)
+
+    counts = []
+    for count in (3, 12):
+        add(count)
+        client.get(url)  # warms the per-user caches
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(url)
+        assert response.status_code == 200
+        counts.append(len(queries))
+    assert len(response.context["form"].vouchers) == 10
+    assert len(response.context["decided"]) == 5
+    assert counts == [MEETING_PAGE_QUERIES] * 2, counts
 
 
 def test_meeting_form_agenda_links_to_the_decision_screen(
