@@ -68,8 +68,10 @@ def csv_text(value):
 
 
 def xlsx_value(value):
+    """A cell's value: numbers and dates typed, aware datetimes as the local time (openpyxl
+    refuses aware ones), every text neutralised."""
     if isinstance(value, datetime.datetime) and timezone.is_aware(value):
-        return timezone.make_naive(value)
+        return timezone.make_naive(timezone.localtime(value))
     if isinstance(value, str | int | float | Decimal | datetime.date) or value is None:
         return neutralise(value) if isinstance(value, str) else value
     return neutralise(str(value))
@@ -88,21 +90,41 @@ def iter_csv(headers, rows):
         yield writer.writerow([csv_text(value) for value in row]).encode("utf-8")
 
 
-def write_xlsx(headers, rows, output, *, title="Dati"):
-    from openpyxl import Workbook
+XLSX_DATE_FORMAT = "DD/MM/YYYY"
+
+
+XLSX_DATETIME_FORMAT = "DD/MM/YYYY HH:MM"
+
+
+def _append_sheet(workbook, title, headers, rows):
     from openpyxl.cell import WriteOnlyCell
 
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title=title[:31])
-    sheet.append([str(h) for h in headers])
+    # A sheet's name: at most 31 characters, none of : \ / ? * [ ].
+    name = "".join(" " if char in ":\\/?*[]" else char for char in str(title))[:31] or "Dati"
+    sheet = workbook.create_sheet(title=name)
+    sheet.append([neutralise(str(h)) for h in headers])
     for row in rows:
         cells = []
         for value in row:
             cell = WriteOnlyCell(sheet, xlsx_value(value))
             if cell.data_type == "f":
                 cell.data_type = "s"
-            if isinstance(value, datetime.date) and not isinstance(value, datetime.datetime):
-                cell.number_format = "DD/MM/YYYY"
+            if isinstance(value, datetime.datetime):
+                cell.number_format = XLSX_DATETIME_FORMAT
+            elif isinstance(value, datetime.date):
+                cell.number_format = XLSX_DATE_FORMAT
             cells.append(cell)
         sheet.append(cells)
+
+
+def write_xlsx(headers, rows, output, *, title="Dati", extra_sheets=()):
+    """A workbook of one sheet named ``title`` (Italian, never "Sheet1"), then ``extra_sheets``:
+    ``(title, headers, rows)`` each, e.g. the instructions of an import template. Datetimes are
+    written in the local time (Europe/Rome), dates and datetimes with the Italian format."""
+    from openpyxl import Workbook
+
+    workbook = Workbook(write_only=True)
+    _append_sheet(workbook, title, headers, rows)
+    for extra_title, extra_headers, extra_rows in extra_sheets:
+        _append_sheet(workbook, extra_title, extra_headers, extra_rows)
     workbook.save(output)

@@ -20,6 +20,8 @@ from .messages import (
     MSG_FORMULA,
     MSG_NOT_A_TABLE_EXPECTED,
     MSG_REQUIRED,
+    MSG_SUMMARY_PLANNED,
+    MSG_SUMMARY_WRITTEN,
     MSG_TOO_LONG,
     MSG_UNKNOWN_COMUNE,
     NEW,
@@ -84,9 +86,9 @@ class ImportResult:
         return not self.errors and not self.refused and not self.failed
 
     def summary(self):
-        return _(
-            "creati %(created)s, aggiornati %(updated)s, invariati %(unchanged)s, errori %(errors)s"
-        ) % {
+        """The counts, in the past tense only once the rows are written."""
+        message = MSG_SUMMARY_WRITTEN if self.written else MSG_SUMMARY_PLANNED
+        return message % {
             "created": self.created,
             "updated": self.updated,
             "unchanged": self.unchanged,
@@ -220,7 +222,7 @@ class BaseImporter:
 
     @classmethod
     def template_headers(cls):
-        return [column.name for column in cls.columns]
+        return [column.label for column in cls.columns]
 
     def run(self, fileobj, filename=""):
         """Import the file; returns the ``ImportResult``. Writes only when every row is valid and
@@ -228,13 +230,16 @@ class BaseImporter:
         table = None
         try:
             table = open_table(fileobj, self.columns, filename)
+            # An error names the column as the file writes it, or as the template does when
+            # the file has no such column.
+            headers = {column.name: column.label for column in self.columns} | table.headers
             with transaction.atomic():
                 # Locked before the clock is read: a file imported while this one waited is then
                 # older than ``started_at`` and not mistaken for earlier chunks of this file.
                 lock_imports(self.kind)
                 self.started_at = timezone.now()
                 for chunk in _batched(table.rows, self.batch_size):
-                    rows = [_Row(line, raw, table.headers) for line, raw in chunk]
+                    rows = [_Row(line, raw, headers) for line, raw in chunk]
                     for row in rows:
                         self.parse_row(row)
                     self.apply_chunk(rows)
@@ -261,6 +266,10 @@ class BaseImporter:
         return self.result
 
     def report(self, outcome):
+        if outcome.changes:
+            # Named as the template names the columns: "Target", not "target".
+            labels = {column.name: column.label for column in self.columns}
+            outcome.changes = tuple(labels.get(name, name) for name in outcome.changes)
         self.result.count(outcome)
         if self.on_row is not None:
             self.on_row(outcome)

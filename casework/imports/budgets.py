@@ -4,6 +4,7 @@ import re
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from casework.audit.services import Action, record_events
 from casework.money.models import Budget, Edition
@@ -36,10 +37,27 @@ class BudgetImporter(BaseImporter):
 
     kind = "budgets"
     columns = (
-        Column("comune", required=True),
-        Column("edizione", required=True, aliases=("anno", "periodo")),
-        Column("importo", required=True, aliases=("budget", "importo budget", "importo euro")),
-        Column("note", aliases=("criteri", "criteri di utilizzo")),
+        Column(
+            "comune",
+            required=True,
+            heading=gettext_lazy("Comune"),
+            help=gettext_lazy("nome o codice ISTAT del Comune"),
+        ),
+        Column(
+            "edizione",
+            required=True,
+            aliases=("anno", "periodo"),
+            heading=gettext_lazy("Edizione"),
+            help=gettext_lazy("ad esempio 2026-2027"),
+        ),
+        Column(
+            "importo",
+            required=True,
+            aliases=("budget", "importo budget", "importo euro"),
+            heading=gettext_lazy("Importo"),
+            help=gettext_lazy("in euro, ad esempio 12.500,00"),
+        ),
+        Column("note", aliases=("criteri", "criteri di utilizzo"), heading=gettext_lazy("Note")),
     )
 
     def __init__(self, **kwargs):
@@ -89,18 +107,17 @@ class BudgetImporter(BaseImporter):
             }
         new, changed, outcomes = [], [], []
         for row in rows:
-            if row.errors:
-                outcomes.append((row, "", None))
-                continue
             values = row.values
             comune, edition = values["comune"], values["edizione"]
-            key = (comune.pk, edition.pk)
-            label = f"{comune.name} – {edition.name}"
-            budget = existing.get(key)
+            label = " – ".join(item.name for item in (comune, edition) if item)
+            key = (comune.pk, edition.pk) if comune and edition else None
             if key in self.seen:
+                # Said beside the row's other errors, in one pass.
                 row.error("comune", MSG_REPEATED % {"key": _("Comune ed edizione")})
+            if row.errors:
                 outcomes.append((row, label, None))
                 continue
+            budget = existing.get(key)
             self.seen.add(key)
             if budget is None:
                 budget = Budget(comune=comune, edition=edition, amount=values["importo"])

@@ -16,6 +16,7 @@ from io import BytesIO
 
 from django.http import FileResponse, StreamingHttpResponse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from wagtail.permission_policies import ModelPermissionPolicy
 
 from core.spreadsheets import (
@@ -33,9 +34,9 @@ def resource_rows(resource, queryset):
         yield [resource.export_field(f, obj, force_native_type=True) for f in export_fields]
 
 
-def export_response(resource, queryset, fmt, filename):
+def export_response(resource, queryset, fmt, filename, *, sheet_title=""):
     headers = resource.get_export_headers()
-    stamp = timezone.localdate().strftime("%Y%m%d")
+    stamp = timezone.localdate().strftime("%Y-%m-%d")
     if fmt == "csv":
         response = StreamingHttpResponse(
             iter_csv(headers, resource_rows(resource, queryset)),
@@ -44,7 +45,7 @@ def export_response(resource, queryset, fmt, filename):
         response["Content-Disposition"] = f'attachment; filename="{filename}-{stamp}.csv"'
         return response
     output = BytesIO()
-    write_xlsx(headers, resource_rows(resource, queryset), output)
+    write_xlsx(headers, resource_rows(resource, queryset), output, title=sheet_title or filename)
     output.seek(0)
     return FileResponse(
         output,
@@ -54,16 +55,58 @@ def export_response(resource, queryset, fmt, filename):
     )
 
 
-def template_response(headers, fmt, filename):
-    """An empty file with just the header row, for the office to fill in."""
+def column_requirement(column):
+    """Whether a column of an import must be filled: in every row, for a new person, or not."""
+    if column.required and column.required_for_new:
+        return _("obbligatoria (il valore può mancare solo per una persona già registrata)")
+    if column.required:
+        return _("obbligatoria")
+    if column.required_for_new:
+        return _("obbligatoria per una persona nuova")
+    return _("facoltativa")
+
+
+def template_note(columns):
+    """One line saying which columns must be filled, for the CSV template's first line (the
+    import looks for the header below it). No commas: they must not look like separators."""
+    required = " · ".join(c.label for c in columns if c.required)
+    for_new = " · ".join(c.label for c in columns if c.required_for_new)
+    note = _("Istruzioni: compilare le righe sotto l'intestazione (questa riga può restare).")
+    if for_new:
+        return _(
+            "%(note)s Colonne obbligatorie: %(required)s. Per una persona nuova anche: %(new)s."
+        ) % {
+            "note": note,
+            "required": required,
+            "new": for_new,
+        }
+    return _("%(note)s Colonne obbligatorie: %(required)s.") % {"note": note, "required": required}
+
+
+def instruction_rows(columns):
+    for column in columns:
+        yield [column.label, column_requirement(column), str(column.help or "")]
+
+
+def template_response(columns, fmt, filename, *, sheet_title):
+    """An empty file for the office to fill in: the header row, and which columns must be
+    filled (a second sheet «Istruzioni» of the XLSX, a first line of the CSV)."""
+    headers = [column.label for column in columns]
     if fmt == "csv":
+        # The note is a line of its own, before the header: the import skips it.
+        note = [template_note(columns)]
         response = StreamingHttpResponse(
-            iter_csv(headers, []), content_type="text/csv; charset=utf-8"
+            (chunk for chunk in iter_csv(note, [headers])), content_type="text/csv; charset=utf-8"
         )
         response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
         return response
     output = BytesIO()
-    write_xlsx(headers, [], output, title=filename)
+    instructions = (
+        _("Istruzioni"),
+        [_("Colonna"), _("Compilazione"), _("Valori ammessi")],
+        instruction_rows(columns),
+    )
+    write_xlsx(headers, [], output, title=sheet_title, extra_sheets=[instructions])
     output.seek(0)
     return FileResponse(
         output, as_attachment=True, content_type=XLSX_CONTENT_TYPE, filename=f"{filename}.xlsx"

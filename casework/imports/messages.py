@@ -36,12 +36,26 @@ UNCHANGED = "unchanged"
 ERROR = "error"
 
 
+# What the preview says of each row, before anything is written: the future tense.
 OUTCOME_LABELS = {
-    NEW: gettext_lazy("nuova"),
-    CHANGED: gettext_lazy("modificata"),
+    NEW: gettext_lazy("da creare"),
+    CHANGED: gettext_lazy("da aggiornare"),
     UNCHANGED: gettext_lazy("invariata"),
-    ERROR: gettext_lazy("errore"),
+    ERROR: gettext_lazy("con errori"),
 }
+
+
+# The counts of a file not written (a preview, a dry run, a file with errors) ...
+MSG_SUMMARY_PLANNED = gettext_lazy(
+    "Righe da creare: %(created)s, da aggiornare: %(updated)s, invariate: %(unchanged)s, "
+    "con errori: %(errors)s"
+)
+
+
+# ... and of a file written: only then the past tense.
+MSG_SUMMARY_WRITTEN = gettext_lazy(
+    "Righe create: %(created)s, aggiornate: %(updated)s, invariate: %(unchanged)s"
+)
 
 
 # File-level refusals.

@@ -155,3 +155,13 @@ def choice_lookup(choices, extra=None):
         index.setdefault(fold(first), code)
     index.update(extra or {})
     return index
+
+
+def choice_help(choices):
+    """The accepted values of a choice column, for the upload page and the template: its labels
+    (or codes) in any case; lazy, so shown in the reader's language."""
+    from django.utils.text import format_lazy
+
+    return format_lazy(
+        "{}" + "; {}" * (len(choices.labels) - 1), *(label for label in choices.labels)
+    )

@@ -24,6 +24,9 @@ from .parsing import clean_text, fold, is_blank
 HEADER_SEARCH_ROWS = 10
 
 
+SNIFF_LINES = 3
+
+
 def _file_size(fileobj):
     size = getattr(fileobj, "size", None)
     if size is None:
@@ -86,8 +89,10 @@ def _looks_binary(head):
 def _csv_rows(fileobj):
     encoding = _sniff_encoding(fileobj)
     text = io.TextIOWrapper(fileobj, encoding=encoding, errors="replace", newline="")
-    first = text.readline()
-    delimiter = max((";", ",", "\t"), key=first.count)
+    # Counted over the first lines, not the first alone: the template's CSV opens with a note
+    # (whose commas are not separators) before the header.
+    head = "".join(text.readline() for _line in range(SNIFF_LINES))
+    delimiter = max((";", ",", "\t"), key=head.count)
     text.seek(0)
     reader = csv.reader(text, delimiter=delimiter)
     try:
@@ -155,9 +160,20 @@ def raw_rows(fileobj, filename=""):
 
 @dataclass(frozen=True)
 class Column:
-    name: str  # the header written in the template
-    required: bool = False
+    name: str  # the key the importer reads the column by (``data_segnalazione``)
+    required: bool = False  # the column must be in the file, with a value in every row
     aliases: tuple = ()
+    # The header written in the template and named in messages ("Data segnalazione"); its
+    # folded form is the name's, so either spelling is read.
+    heading: str = ""
+    # Not a column every file needs, but a value every row creating a new record needs (the
+    # surname, name and target of a person not yet registered).
+    required_for_new: bool = False
+    help: str = ""  # what goes in the cell: the format or the accepted values
+
+    @property
+    def label(self):
+        return str(self.heading or self.name)
 
 
 @dataclass
@@ -168,7 +184,7 @@ class Table:
 
 
 def expected_columns(columns):
-    return ", ".join(column.name for column in columns)
+    return ", ".join(column.label for column in columns)
 
 
 def open_table(fileobj, columns, filename=""):
@@ -176,7 +192,7 @@ def open_table(fileobj, columns, filename=""):
     rows skip blank lines. Refuses the file when the header is missing or incomplete."""
     by_key = {}
     for column in columns:
-        for spelling in (column.name, *column.aliases):
+        for spelling in (column.name, column.heading, *column.aliases):
             by_key[fold(spelling)] = column
     rows = raw_rows(fileobj, filename)
     line = 0
@@ -201,7 +217,7 @@ def open_table(fileobj, columns, filename=""):
     except FileRefused:
         rows.close()
         raise
-    missing = [column.name for column in columns if column.required and column.name not in found]
+    missing = [column.label for column in columns if column.required and column.name not in found]
     if missing:
         rows.close()
         raise FileRefused(

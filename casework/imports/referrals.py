@@ -4,6 +4,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from casework.audit.services import Action, record_events
 from casework.cases import deadlines
@@ -38,7 +39,7 @@ from .messages import (
     NEW,
     UNCHANGED,
 )
-from .parsing import choice_lookup, clean_text, is_blank, parse_date
+from .parsing import choice_help, choice_lookup, clean_text, is_blank, parse_date
 from .reading import Column
 
 _CONDITIONS = choice_lookup(EmploymentCondition)
@@ -102,22 +103,74 @@ class ReferralImporter(BaseImporter):
     kind = "referrals"
     columns = (
         Column(
-            "protocollo", required=True, aliases=("protocol", "n protocollo", "numero protocollo")
+            "protocollo",
+            required=True,
+            aliases=("protocol", "n protocollo", "numero protocollo"),
+            heading=gettext_lazy("Protocollo"),
+            help=gettext_lazy("il protocollo della segnalazione presso il Comune"),
         ),
-        Column("comune", required=True, aliases=("comune inviante", "comune di residenza")),
-        Column("data_segnalazione", required=True, aliases=("data", "data invio")),
-        Column("codice_fiscale", required=True, aliases=("cf", "c f", "codice fiscale persona")),
-        Column("cognome", required=True),
-        Column("nome", required=True),
-        Column("data_nascita", aliases=("data di nascita", "nato il")),
-        Column("sesso"),
-        Column("telefono", aliases=("tel", "cellulare")),
-        Column("email", aliases=("e-mail", "mail", "posta elettronica")),
-        Column("condizione", aliases=("condizione occupazionale",)),
-        Column("target", aliases=("gruppo target", "categoria")),
-        Column("percorso_proposto", aliases=("percorso", "tipologia", "tipologia percorso")),
-        Column("assistente_sociale", aliases=("operatore", "assistente")),
-        Column("note", aliases=("motivazione", "motivazione segnalazione")),
+        Column(
+            "comune",
+            required=True,
+            aliases=("comune inviante", "comune di residenza"),
+            heading=gettext_lazy("Comune"),
+            help=gettext_lazy("nome o codice ISTAT del Comune di residenza"),
+        ),
+        Column(
+            "data_segnalazione",
+            required=True,
+            aliases=("data", "data invio"),
+            heading=gettext_lazy("Data segnalazione"),
+            help=gettext_lazy("gg/mm/aaaa, ad esempio 15/11/2026"),
+        ),
+        Column(
+            "codice_fiscale",
+            required=True,
+            aliases=("cf", "c f", "codice fiscale persona"),
+            heading=gettext_lazy("Codice fiscale"),
+        ),
+        Column("cognome", required=True, heading=gettext_lazy("Cognome"), required_for_new=True),
+        Column("nome", required=True, heading=gettext_lazy("Nome"), required_for_new=True),
+        Column(
+            "data_nascita",
+            aliases=("data di nascita", "nato il"),
+            heading=gettext_lazy("Data nascita"),
+            help=gettext_lazy("gg/mm/aaaa; se presente deve corrispondere al codice fiscale"),
+        ),
+        Column("sesso", heading=gettext_lazy("Sesso"), help=gettext_lazy("M o F")),
+        Column("telefono", aliases=("tel", "cellulare"), heading=gettext_lazy("Telefono")),
+        Column(
+            "email", aliases=("e-mail", "mail", "posta elettronica"), heading=gettext_lazy("Email")
+        ),
+        Column(
+            "condizione",
+            aliases=("condizione occupazionale",),
+            heading=gettext_lazy("Condizione"),
+            help=choice_help(EmploymentCondition),
+        ),
+        Column(
+            "target",
+            aliases=("gruppo target", "categoria"),
+            heading=gettext_lazy("Target"),
+            required_for_new=True,
+            help=choice_help(TargetGroup),
+        ),
+        Column(
+            "percorso_proposto",
+            aliases=("percorso", "tipologia", "tipologia percorso"),
+            heading=gettext_lazy("Percorso proposto"),
+            help=choice_help(PathwayType),
+        ),
+        Column(
+            "assistente_sociale",
+            aliases=("operatore", "assistente"),
+            heading=gettext_lazy("Assistente sociale"),
+        ),
+        Column(
+            "note",
+            aliases=("motivazione", "motivazione segnalazione"),
+            heading=gettext_lazy("Note"),
+        ),
     )
 
     def __init__(self, **kwargs):
@@ -180,25 +233,30 @@ class ReferralImporter(BaseImporter):
         values["note"] = clean_text(row.raw.get("note"))
 
     def apply_chunk(self, rows):
-        valid = [row for row in rows if not row.errors]
-        codes = {row.values["parsed_code"].code for row in valid}
-        protocols = {row.values["protocollo"] for row in valid}
-        comune_ids = {row.values["comune"].pk for row in valid}
+        # Every row whose tax code, Comune and protocol could be read is looked up, errors or
+        # not: the checks against the database then run on it too, so that a row shows all its
+        # errors at once (a new person's missing target beside a wrong date), not one round of
+        # corrections after another.
+        codes = {row.values["parsed_code"].code for row in rows if row.values["parsed_code"]}
+        keyed = [row for row in rows if row.values["comune"] and row.values["protocollo"]]
+        protocols = {row.values["protocollo"] for row in keyed}
+        comune_ids = {row.values["comune"].pk for row in keyed}
         people = {}
         referrals = {}
         open_by_person = {}
-        if valid:
+        if codes:
             people = {p.tax_code: p for p in Beneficiary.objects.filter(tax_code__in=codes)}
+        if keyed:
             referrals = {
                 (r.comune_id, r.protocol): r
                 for r in Referral.objects.filter(protocol__in=protocols, comune_id__in=comune_ids)
             }
-            if people:
-                for beneficiary_id, protocol, comune_id in Referral.objects.filter(
-                    beneficiary_id__in=[p.pk for p in people.values()],
-                    status__in=OPEN_REFERRAL_STATUSES,
-                ).values_list("beneficiary_id", "protocol", "comune_id"):
-                    open_by_person.setdefault(beneficiary_id, []).append((comune_id, protocol))
+        if people:
+            for beneficiary_id, protocol, comune_id in Referral.objects.filter(
+                beneficiary_id__in=[p.pk for p in people.values()],
+                status__in=OPEN_REFERRAL_STATUSES,
+            ).values_list("beneficiary_id", "protocol", "comune_id"):
+                open_by_person.setdefault(beneficiary_id, []).append((comune_id, protocol))
 
         now = timezone.now()
         new_people, changed_people = [], {}
@@ -208,33 +266,66 @@ class ReferralImporter(BaseImporter):
         seen_people = {}
         new_open = {}  # tax code -> protocol of the referral this chunk opens for the person
         for row in rows:
-            if row.errors:
-                outcomes.append((row, None, None))
-                continue
             values = row.values
             comune = values["comune"]
             code = values["parsed_code"]
-            key = (comune.pk, values["protocollo"])
-            label = f"{values['protocollo']} – {comune.name} – {code.code}"
-            if key in seen_referrals:
-                row.error("protocollo", MSG_REPEATED % {"key": _("protocollo")})
-                outcomes.append((row, label, None))
-                continue
-            person = seen_people.get(code.code) or people.get(code.code)
-            referral = referrals.get(key)
-            if referral is not None and referral.updated_at >= self.started_at:
+            label = " – ".join(
+                part
+                for part in (
+                    values["protocollo"],
+                    comune.name if comune else "",
+                    code.code if code else clean_text(row.raw.get("codice_fiscale")),
+                )
+                if part
+            )
+            key = (comune.pk, values["protocollo"]) if comune and values["protocollo"] else None
+            referral = referrals.get(key) if key else None
+            if key in seen_referrals or (
                 # Written by an earlier chunk of this same file.
+                referral is not None and referral.updated_at >= self.started_at
+            ):
                 row.error("protocollo", MSG_REPEATED % {"key": _("protocollo")})
                 outcomes.append((row, label, None))
                 continue
+            person = (seen_people.get(code.code) or people.get(code.code)) if code else None
             person_changes = []
-            if person is None:
+            if code is not None and person is None:
                 for column in ("cognome", "nome", "target"):
-                    if not values[column]:
+                    # A target written wrong has its own error already.
+                    if not values[column] and not row.has(column):
                         row.error(column, MSG_NEW_PERSON_NEEDS)
-                if row.errors:
-                    outcomes.append((row, label, None))
-                    continue
+            elif person is not None:
+                if comune is not None:
+                    try:
+                        check_residence(person.residence_comune_id, comune.pk)
+                    except ValidationError as error:
+                        _rule_errors(row, error, "comune")
+                for column, attname in PERSON_FIELDS.items():
+                    value = values[column]
+                    if value and getattr(person, attname) != value:
+                        person_changes.append((column, attname, value))
+            referral_changes = []
+            if referral is None and code is not None:
+                other = new_open.get(code.code)
+                if other is None and person is not None and person.pk:
+                    other = next(iter(open_by_person.get(person.pk, ())), (None, None))[1]
+                try:
+                    check_no_open_referral(other is not None)
+                except ValidationError as error:
+                    _rule_errors(row, error, "codice_fiscale")
+            elif referral is not None and code is not None:
+                if person is None or referral.beneficiary_id != person.pk:
+                    row.error("codice_fiscale", MSG_PROTOCOL_OTHER_PERSON)
+                for column, attname in REFERRAL_FIELDS.items():
+                    value = values[column]
+                    if value and getattr(referral, attname) != value:
+                        referral_changes.append((column, attname, value))
+                if referral_changes and referral.status != ReferralStatus.RECEIVED:
+                    row.error(referral_changes[0][0], MSG_REFERRAL_LOCKED)
+            if row.errors:
+                outcomes.append((row, label, None))
+                continue
+            if person is None:
                 person = Beneficiary(
                     tax_code=code.code,
                     birth_date=code.birth_date,
@@ -249,28 +340,7 @@ class ReferralImporter(BaseImporter):
                 )
                 new_people.append(person)
                 seen_people[code.code] = person
-            else:
-                try:
-                    check_residence(person.residence_comune_id, comune.pk)
-                except ValidationError as error:
-                    _rule_errors(row, error, "comune")
-                    outcomes.append((row, label, None))
-                    continue
-                for column, attname in PERSON_FIELDS.items():
-                    value = values[column]
-                    if value and getattr(person, attname) != value:
-                        person_changes.append((column, attname, value))
-            referral_changes = []
             if referral is None:
-                other = new_open.get(code.code)
-                if other is None and person.pk:
-                    other = next(iter(open_by_person.get(person.pk, ())), (None, None))[1]
-                try:
-                    check_no_open_referral(other is not None)
-                except ValidationError as error:
-                    _rule_errors(row, error, "codice_fiscale")
-                    outcomes.append((row, label, None))
-                    continue
                 new_open[code.code] = values["protocollo"]
                 referral = Referral(
                     comune=comune,
@@ -290,18 +360,6 @@ class ReferralImporter(BaseImporter):
                 new_referrals.append(referral)
                 status = NEW
             else:
-                if referral.beneficiary_id != person.pk:
-                    row.error("codice_fiscale", MSG_PROTOCOL_OTHER_PERSON)
-                    outcomes.append((row, label, None))
-                    continue
-                for column, attname in REFERRAL_FIELDS.items():
-                    value = values[column]
-                    if value and getattr(referral, attname) != value:
-                        referral_changes.append((column, attname, value))
-                if referral_changes and referral.status != ReferralStatus.RECEIVED:
-                    row.error(referral_changes[0][0], MSG_REFERRAL_LOCKED)
-                    outcomes.append((row, label, None))
-                    continue
                 for _column, attname, value in referral_changes:
                     setattr(referral, attname, value)
                 if referral_changes:

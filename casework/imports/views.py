@@ -25,7 +25,7 @@ from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from casework.admin_base import export_permission, import_permission
 from casework.audit.services import Action, record_rows
 
-from .exports import export_response, template_response
+from .exports import column_requirement, export_response, template_response
 from .messages import ERROR, MSG_TOO_LARGE
 from .models import ImportRun
 from .resources import IMPORT_KINDS, RESOURCES
@@ -114,7 +114,8 @@ class _ImportMixin(WagtailAdminTemplateMixin):
             kind=self.kind,
             kind_label=self.kind_label,
             listing_url=listing_url(self.kind),
-            columns=importer.columns,
+            columns=[(column, column_requirement(column)) for column in importer.columns],
+            new_record_columns=[c.label for c in importer.columns if c.required_for_new],
             max_rows=settings.IMPORT_MAX_ROWS,
             max_mb=f"{settings.IMPORT_MAX_UPLOAD_SIZE / 1024 / 1024:g}",
         )
@@ -247,8 +248,13 @@ def template_view(request, kind, fmt):
     _require(request, import_permission(kind))
     if fmt not in FORMATS:
         raise Http404
-    resource_class = RESOURCES[kind][0]
-    return template_response(resource_class.template_headers(), fmt, TEMPLATE_FILE_NAMES[kind])
+    resource_class, label = RESOURCES[kind]
+    return template_response(
+        resource_class.importer_class.columns,
+        fmt,
+        TEMPLATE_FILE_NAMES[kind],
+        sheet_title=str(label),
+    )
 
 
 def export_view(request, kind, fmt):
@@ -259,7 +265,9 @@ def export_view(request, kind, fmt):
     queryset = resource.get_queryset()
     # One event per exported record, with its person: the person's access report shows it.
     record_rows(request.user, Action.EXPORT, queryset, detail=f"esportazione completa ({fmt})")
-    return export_response(resource, queryset, fmt, EXPORT_FILE_NAMES[kind])
+    return export_response(
+        resource, queryset, fmt, EXPORT_FILE_NAMES[kind], sheet_title=str(RESOURCES[kind][1])
+    )
 
 
 def urlpatterns():

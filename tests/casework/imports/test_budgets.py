@@ -50,7 +50,7 @@ def test_italian_amounts_and_istat_codes(tmp_path, edition):
     code, out = run(write(tmp_path, text))
 
     assert code == 0, out
-    assert out == ["creati 4, aggiornati 0, invariati 0, errori 0"]
+    assert out == ["Righe create: 4, aggiornate: 0, invariate: 0"]
     assert amounts() == {
         "Lumezzane": Decimal("12500.00"),
         "Sarezzo": Decimal("12500.50"),
@@ -67,9 +67,9 @@ def test_xlsx_number_cells_and_second_import_unchanged(tmp_path, edition):
     path = tmp_path / "budget.xlsx"
     workbook.save(path)
 
-    assert run(path) == (0, ["creati 1, aggiornati 0, invariati 0, errori 0"])
+    assert run(path) == (0, ["Righe create: 1, aggiornate: 0, invariate: 0"])
     assert amounts() == {"Lumezzane": Decimal("15000.26")}  # half up to the cent
-    assert run(path) == (0, ["creati 0, aggiornati 0, invariati 1, errori 0"])
+    assert run(path) == (0, ["Righe create: 0, aggiornate: 0, invariate: 1"])
 
 
 def test_changed_amount_updates(tmp_path, edition, comune_a):
@@ -77,7 +77,7 @@ def test_changed_amount_updates(tmp_path, edition, comune_a):
 
     code, out = run(write(tmp_path, 'comune,edizione,importo\nLumezzane,2016-2017,"2.000,00"\n'))
 
-    assert (code, out) == (0, ["creati 0, aggiornati 1, invariati 0, errori 0"])
+    assert (code, out) == (0, ["Righe create: 0, aggiornate: 1, invariate: 0"])
     assert amounts() == {"Lumezzane": Decimal("2000.00")}
 
 
@@ -102,7 +102,7 @@ def test_bad_rows_are_all_listed_and_nothing_written(tmp_path, edition):
         "riga 4, colonna edizione: edizione «2030-2031» sconosciuta (ad esempio 2016-2017).",
         "riga 5, colonna importo: l'importo non può essere negativo.",
         "riga 7, colonna comune: ripete una riga precedente del file (stesso Comune ed edizione).",
-        "creati 1, aggiornati 0, invariati 0, errori 5",
+        "Righe da creare: 1, da aggiornare: 0, invariate: 0, con errori: 5",
     ]
     assert not Budget.objects.exists()
 

@@ -115,7 +115,7 @@ def test_an_export_can_be_imported_back_unchanged(client, tmp_path, programme_ma
 
     call_command("import_referrals", str(path), stdout=out, stderr=io.StringIO())
 
-    assert out.getvalue().strip() == "creati 0, aggiornati 0, invariati 1, errori 0"
+    assert out.getvalue().strip() == "Righe create: 0, aggiornate: 0, invariate: 1"
 
 
 def test_budget_export_has_committed_and_remaining(client, programme_manager, comune_a):

@@ -98,7 +98,7 @@ def test_finding_6_absurd_amount_is_refused_per_row(tmp_path, edition):
         f"riga 2, colonna importo: {TOO_LARGE}",
         "riga 4, colonna importo: "
         + imports_messages.MSG_TOO_MANY_DECIMALS % {"value": "1.234,567", "places": 2},
-        "creati 1, aggiornati 0, invariati 0, errori 2",
+        "Righe da creare: 1, da aggiornare: 0, invariate: 0, con errori: 2",
     ]
     assert not Budget.objects.exists()
     run = ImportRun.objects.get()
@@ -108,7 +108,7 @@ def test_finding_6_absurd_amount_is_refused_per_row(tmp_path, edition):
 def test_finding_6_maximum_comes_from_the_field_and_is_accepted(tmp_path, edition, client):
     path = write(tmp_path, budget_csv("Lumezzane;2016-2017;9.999.999.999,99"), "budget.csv")
 
-    assert command("import_budgets", path) == (0, ["creati 1, aggiornati 0, invariati 0, errori 0"])
+    assert command("import_budgets", path) == (0, ["Righe create: 1, aggiornate: 0, invariate: 0"])
 
     assert Budget.objects.get().amount == MAXIMUM
     # The budget screens still answer once the largest amount is stored.
@@ -282,7 +282,7 @@ def test_finding_7_xlsx_dimension_understating_rows_imports_every_row(tmp_path, 
 
     code, out = command("import_budgets", path)
 
-    assert (code, out) == (0, ["creati 5, aggiornati 0, invariati 0, errori 0"])
+    assert (code, out) == (0, ["Righe create: 5, aggiornate: 0, invariate: 0"])
     assert set(Budget.objects.values_list("comune__name", flat=True)) == set(names)
     assert ImportRun.objects.get().created == 5
 
@@ -508,7 +508,7 @@ def test_finding_13_formula_in_protocol_or_name_is_refused_per_row(tmp_path):
         f"riga 5, colonna assistente_sociale: {message}",
         f"riga 6, colonna cognome: {message}",
         f"riga 7, colonna cognome: {message}",
-        "creati 1, aggiornati 0, invariati 0, errori 6",
+        "Righe da creare: 1, da aggiornare: 0, invariate: 0, con errori: 6",
     ]
     assert not Referral.objects.exists()
     assert ImportRun.objects.get().status == ImportRun.Status.FAILED

@@ -61,7 +61,7 @@ def test_utf8_bom_semicolons_creates_people_and_referrals_with_deadline(tmp_path
     code, out = run(path)
 
     assert code == 0
-    assert out[-1] == "creati 2, aggiornati 0, invariati 0, errori 0"
+    assert out[-1] == "Righe create: 2, aggiornate: 0, invariate: 0"
     referral = Referral.objects.select_related("beneficiary").get(protocol="P-1")
     assert referral.comune.name == "Lumezzane"
     assert referral.referred_on == datetime.date(2016, 9, 1)
@@ -94,7 +94,7 @@ def test_windows_1252_commas_headers_in_any_spelling_and_loose_values(tmp_path):
     code, out = run(path)
 
     assert code == 0, out
-    assert out[-1] == "creati 2, aggiornati 0, invariati 0, errori 0"
+    assert out[-1] == "Righe create: 2, aggiornate: 0, invariate: 0"
     assert Beneficiary.objects.get(tax_code=CF1).last_name == "Niccolò"
     assert Beneficiary.objects.get(tax_code=CF2).target_group == "svantaggiato"
     assert set(Referral.objects.values_list("referred_on", flat=True)) == {
@@ -149,7 +149,7 @@ def test_every_bad_row_is_listed_and_nothing_is_written(tmp_path):
         f"riga 6, colonna data_nascita: {cases_referrals.MSG_BIRTH_DATE_MISMATCH}",
         f"riga 6, colonna sesso: {cases_referrals.MSG_SEX_MISMATCH}",
     ]
-    assert out[-1] == "creati 1, aggiornati 0, invariati 0, errori 4"
+    assert out[-1] == "Righe da creare: 1, da aggiornare: 0, invariate: 0, con errori: 4"
     assert not Referral.objects.exists()
     assert not Beneficiary.objects.exists()
     assert ImportRun.objects.get().status == ImportRun.Status.FAILED
@@ -164,7 +164,7 @@ def test_second_import_changes_nothing_and_reports_every_row_unchanged(tmp_path)
     code, out = run(path)
 
     assert code == 0
-    assert out[-1] == "creati 0, aggiornati 0, invariati 2, errori 0"
+    assert out[-1] == "Righe create: 0, aggiornate: 0, invariate: 2"
     assert list(Referral.objects.order_by("pk").values("pk", "updated_at")) == before
 
 
@@ -177,7 +177,7 @@ def test_contacts_are_updated_but_never_blanked_by_an_empty_cell(tmp_path):
     )
 
     assert code == 0
-    assert out[-1] == "creati 0, aggiornati 1, invariati 0, errori 0"
+    assert out[-1] == "Righe create: 0, aggiornate: 1, invariate: 0"
     person = Beneficiary.objects.get(tax_code=CF1)
     assert person.phone == "333 999"
     assert person.email == "anna@example.it"
@@ -188,7 +188,8 @@ def test_dry_run_reports_and_writes_nothing(tmp_path):
     code, out = run(write(tmp_path, [HEADER, row("P-1", CF1)]), "--dry-run")
 
     assert code == 0
-    assert out[-1] == "creati 1, aggiornati 0, invariati 0, errori 0"
+    # Nothing written: the future tense.
+    assert out[-1] == "Righe da creare: 1, da aggiornare: 0, invariate: 0, con errori: 0"
     assert not Referral.objects.exists()
     assert ImportRun.objects.get().status == ImportRun.Status.DRY_RUN
 
@@ -258,8 +259,8 @@ def test_queries_grow_with_batches_not_rows(tmp_path, django_assert_max_num_quer
 def test_files_refused_as_a_whole_say_what_was_expected(tmp_path, settings):
     code, out = run(write(tmp_path, ["nome;cognome", "Anna;Rossi"]))
     assert code == 1
-    assert out[0].startswith("File rifiutato: Mancano le colonne obbligatorie protocollo, comune")
-    assert "Colonne previste: protocollo, comune, data_segnalazione" in out[0]
+    assert out[0].startswith("File rifiutato: Mancano le colonne obbligatorie Protocollo, Comune")
+    assert "Colonne previste: Protocollo, Comune, Data segnalazione" in out[0]
 
     pdf = tmp_path / "lettera.pdf"
     pdf.write_bytes(b"%PDF-1.4\x00\x01binary")

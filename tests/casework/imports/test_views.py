@@ -54,7 +54,11 @@ def test_preview_lists_every_row_writes_nothing_then_confirm_imports(
     assert rows == [(2, "unchanged"), (3, "new"), (4, "new")]
     content = response.content.decode()
     assert "Conferma l'importazione" in content
-    assert "creati 2, aggiornati 0, invariati 1, errori 0" in content
+    # Before anything is written the preview speaks in the future tense.
+    assert "Righe da creare: 2, da aggiornare: 0, invariate: 1, con errori: 0" in content
+    assert content.count(">da creare</span>") == 2
+    assert ">invariata</span>" in content
+    assert "create:" not in content and "creati" not in content
     assert Referral.objects.count() == 1
     run = ImportRun.objects.get()
     assert run.status == ImportRun.Status.PREVIEW
@@ -62,9 +66,13 @@ def test_preview_lists_every_row_writes_nothing_then_confirm_imports(
     stored = run.upload.name
     assert default_storage.exists(stored)
 
-    response = client.post(reverse("casework_imports:confirm", args=["referrals", run.pk]))
+    response = client.post(
+        reverse("casework_imports:confirm", args=["referrals", run.pk]), follow=True
+    )
 
-    assert response.status_code == 302
+    assert response.redirect_chain[0][1] == 302
+    # Written: now the past tense.
+    assert "Righe create: 2, aggiornate: 0, invariate: 1" in response.content.decode()
     assert Referral.objects.count() == 3
     run.refresh_from_db()
     assert (run.status, run.created, run.unchanged) == (ImportRun.Status.COMPLETED, 2, 1)
@@ -123,7 +131,7 @@ def test_refused_file_says_which_columns_were_expected(client, programme_manager
     )
 
     assert escape("Non trovo l'intestazione delle colonne") in response.content.decode()
-    assert "comune, edizione, importo, note" in response.content.decode()
+    assert "Comune, Edizione, Importo, Note" in response.content.decode()
 
 
 def test_upload_too_large_is_refused_by_the_form(client, programme_manager, settings):
@@ -149,23 +157,74 @@ def test_import_needs_the_import_permission(client, social_worker_a, agency_oper
     assert get("referrals").url == refused
 
 
-def test_empty_template_has_the_headers(client, programme_manager):
+def test_the_template_has_italian_headers_and_says_which_columns_are_required(
+    client, programme_manager
+):
     client.force_login(programme_manager)
 
     response = client.get(reverse("casework_imports:template", args=["referrals", "xlsx"]))
-    sheet = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
+
+    assert response["Content-Disposition"].endswith('filename="modello-segnalazioni.xlsx"')
+    book = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content)))
+    assert book.sheetnames == ["Segnalazioni", "Istruzioni"]
+    sheet = book["Segnalazioni"]
     assert [c.value for c in next(sheet.iter_rows())][:4] == [
-        "protocollo",
-        "comune",
-        "data_segnalazione",
-        "codice_fiscale",
+        "Protocollo",
+        "Comune",
+        "Data segnalazione",
+        "Codice fiscale",
     ]
     assert sheet.max_row == 1
+    notes = {row[0]: row[1:] for row in book["Istruzioni"].iter_rows(values_only=True)}
+    assert notes["Colonna"] == ("Compilazione", "Valori ammessi")
+    assert notes["Protocollo"][0] == "obbligatoria"
+    assert notes["Target"][0] == "obbligatoria per una persona nuova"
+    assert "Giovane in cerca di prima esperienza" in notes["Target"][1]
+    assert notes["Cognome"][0].startswith("obbligatoria")
+    assert notes["Telefono"][0] == "facoltativa"
 
     response = client.get(reverse("casework_imports:template", args=["budgets", "csv"]))
-    assert b"".join(response.streaming_content).decode("utf-8") == (
-        "\ufeffcomune;edizione;importo;note\r\n"
+    lines = b"".join(response.streaming_content).decode("utf-8").splitlines()
+    assert lines[0].startswith("\ufeffIstruzioni:")
+    assert "Colonne obbligatorie: Comune · Edizione · Importo." in lines[0]
+    assert lines[1:] == ["Comune;Edizione;Importo;Note"]
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_the_filled_template_imports(client, programme_manager, comune_a, fmt):
+    """The note line of the CSV and the instructions sheet do not get in the way."""
+    client.force_login(programme_manager)
+    template = client.get(reverse("casework_imports:template", args=["referrals", fmt]))
+    raw = b"".join(template.streaming_content)
+    row = ["P-9", "Lumezzane", "01/09/2016", f.make_tax_code(9), "Rossi", "Anna"]
+    if fmt == "csv":
+        raw += (";".join(row) + ";;;;;;giovane\r\n").encode("utf-8")
+    else:
+        book = openpyxl.load_workbook(io.BytesIO(raw))
+        book["Segnalazioni"].append([*row, None, None, None, None, None, "giovane"])
+        buffer = io.BytesIO()
+        book.save(buffer)
+        raw = buffer.getvalue()
+
+    response = upload(client, SimpleUploadedFile(f"compilato.{fmt}", raw))
+
+    assert [o.status for o in response.context["outcomes"]] == ["new"]
+
+
+def test_the_upload_page_states_the_columns_required_for_a_new_person(client, social_worker_a):
+    client.force_login(social_worker_a)
+
+    content = client.get(reverse("casework_imports:upload", args=["referrals"])).content.decode()
+
+    assert (
+        "Per una persona nuova (codice fiscale non ancora registrato) sono obbligatori anche: "
+        "Cognome, Nome, Target." in content
     )
+    # Target is never offered as optional.
+    target = content[content.index("<code>Target</code>") :].split("</tr>")[0]
+    assert "obbligatoria per una persona nuova" in target
+    assert "facoltativa" not in target
+    assert "da creare, da aggiornare, invariata o con errori" in content
 
 
 def test_listing_shows_import_and_template_buttons_to_who_may_import(
