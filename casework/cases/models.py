@@ -1,7 +1,9 @@
 """Case records and money. Fields, constraints and small derived properties only: every state
 change goes through ``casework.services`` so its rules hold for screens, imports and tasks alike."""
 
-from django.core.validators import MinValueValidator
+from decimal import Decimal
+
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from modelcluster.models import ClusterableModel
@@ -51,6 +53,18 @@ class Beneficiary(RevisionMixin, models.Model):
         default=EmploymentCondition.DISOCCUPATO,
     )
     target_group = models.CharField(_("target"), max_length=20, choices=TargetGroup.choices)
+    available_hours_per_week = models.DecimalField(
+        _("disponibilità settimanale (ore)"),
+        max_digits=4,
+        decimal_places=1,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0.5")), MaxValueValidator(Decimal("60"))],
+        help_text=_(
+            "Ore a settimana in cui la persona può lavorare; vuoto se non ancora nota. "
+            "Il matching non propone posizioni con un orario più lungo."
+        ),
+    )
     confidential_notes = models.TextField(
         _("note riservate"),
         blank=True,
