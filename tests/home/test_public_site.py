@@ -155,6 +155,7 @@ def test_the_handbook_link_is_404_until_the_handbook_exists(client, social_worke
 def test_the_public_site_switches_to_english_and_back(client, site_pages):
     html = _html(client, "/")
     assert 'action="/i18n/setlang/"' in html and 'value="en"' in html
+    assert 'lang="en">English</button>' in html  # each language in its own name
     response = client.post("/i18n/setlang/", {"language": "en", "next": "/privacy/"})
     assert response.status_code == 302 and response.url == "/privacy/"
     html = _html(client, "/privacy/")
