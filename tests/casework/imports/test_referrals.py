@@ -324,3 +324,53 @@ def test_import_export_entry_point_uses_the_same_checks_and_bulk_path():
     result = ReferralResource().import_data(dataset)
     assert (result.created, result.written) == (1, True)
     assert Referral.objects.get().intake_due_on == datetime.date(2016, 9, 16)
+
+
+@pytest.mark.django_db
+def test_every_error_of_a_row_is_found_in_one_pass(tmp_path):
+    """A new person's missing target and name come together with the row's other errors, not
+    once those are fixed."""
+    lines = [
+        HEADER,
+        row("P-1", CF1, on="31/02/2016", email="non-una-email", target="", name=""),
+        row("P-2", CF2, comune="Atlantide", target="", surname=""),
+    ]
+
+    code, out = run(write(tmp_path, lines))
+
+    assert code == 1
+    new_person = imports_referrals.MSG_NEW_PERSON_NEEDS
+    assert out[:-1] == [
+        "riga 2, colonna data_segnalazione: «31/02/2016» non è una data valida "
+        "(usare 31/12/2016, 31-12-2016 o 2016-12-31).",
+        "riga 2, colonna email: «non-una-email» non è un indirizzo email valido.",
+        f"riga 2, colonna nome: {new_person}",
+        f"riga 2, colonna target: {new_person}",
+        "riga 3, colonna comune: Comune «Atlantide» sconosciuto: indicare il nome o il codice "
+        "ISTAT di uno dei Comuni del programma.",
+        f"riga 3, colonna cognome: {new_person}",
+        f"riga 3, colonna target: {new_person}",
+    ]
+    assert out[-1] == "Righe da creare: 0, da aggiornare: 0, invariate: 0, con errori: 2"
+
+
+@pytest.mark.django_db
+def test_a_missing_target_column_is_named_as_the_template_names_it(tmp_path):
+    header = "protocollo;comune;data_segnalazione;codice_fiscale;cognome;nome"
+
+    code, out = run(write(tmp_path, [header, f"P-1;Lumezzane;01/09/2016;{CF1};Rossi;Anna"]))
+
+    assert code == 1
+    assert out[0] == f"riga 2, colonna Target: {imports_referrals.MSG_NEW_PERSON_NEEDS}"
+
+
+@pytest.mark.django_db
+def test_an_existing_person_needs_no_target_and_a_wrong_target_is_said_once(tmp_path):
+    f.BeneficiaryFactory(tax_code=CF1, birth_date=BIRTH, sex="F")
+
+    code, out = run(write(tmp_path, [HEADER, row("P-1", CF1, target="", surname="", name="")]))
+    assert code == 0, out
+
+    code, out = run(write(tmp_path, [HEADER, row("P-2", CF2, target="astronauta")], name="b.csv"))
+    assert code == 1
+    assert len(out) == 2 and out[0].startswith("riga 2, colonna target: «astronauta» non è ammesso")
