@@ -14,6 +14,7 @@ from casework.permissions.models import USER
 from network.models import Comune
 
 from .choices import VoucherKind, VoucherStatus
+from .euro import format_amount, format_euro
 
 MONEY = {"max_digits": 12, "decimal_places": 2}
 
@@ -171,7 +172,8 @@ class Voucher(RevisionMixin, models.Model):
         indexes = [models.Index(fields=["comune", "edition", "status"])]
 
     def __str__(self):
-        return f"{self.get_kind_display()} × {self.quantity} – {self.gross} €"
+        quantity = format_amount(self.quantity).removesuffix(",00")
+        return f"{self.get_kind_display()} × {quantity} – {format_euro(self.gross)}"
 
 
 class TutoringSession(models.Model):

@@ -3,16 +3,20 @@
 import django_filters
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse_lazy
+from django.utils.dateformat import format as _date_format
+from django.utils.timezone import localtime as _localtime
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, ObjectList
 from wagtail.admin.panels import InlinePanel as _InlinePanel
 from wagtail.admin.ui.tables import Column
 from wagtail.snippets.views.snippets import CreateView as _SnippetCreateView
+from wagtail.snippets.views.snippets import DeleteView as _SnippetDeleteView
 from wagtail.snippets.views.snippets import EditView as _SnippetEditView
 from wagtail.snippets.views.snippets import SnippetViewSet
 
 from casework.admin_base import ImportExportViewSetMixin, add_service_errors
+from casework.cases.inspect import AuditedViewMixin as _AuditedViewMixin
 from casework.cases.search import PersonSearchIndexView
 from casework.cases.viewsets import _comuni_of
 from casework.permissions.scoping import ScopedAdminForm as _ScopedAdminForm
@@ -24,17 +28,62 @@ from . import services as _money_services
 from . import voucher_views as _views_money
 from .choices import VoucherKind as _VoucherKind
 from .choices import VoucherStatus as _VoucherStatus
+from .euro import format_amount as _format_amount
 from .euro import format_euro as _format_euro
 from .models import Budget, Edition, Voucher
 from .models import Invoice as _Invoice
 from .models import Tariff as _Tariff
 from .selectors import budget_summary as _budget_summary
 
+EMPTY = "—"
+
 
 class EuroColumn(Column):
     def get_value(self, instance):
         value = super().get_value(instance)
-        return "" if value is None else _format_euro(value)
+        return EMPTY if value is None else _format_euro(value)
+
+
+def _quantity(value):
+    """``Decimal("1.00")`` -> ``"1"``, ``Decimal("1.50")`` -> ``"1,50"``: the Italian way."""
+    return EMPTY if value is None else _format_amount(value).removesuffix(",00")
+
+
+def _when(value):
+    """A moment in Rome's time, gg/mm/aaaa hh:mm; "—" when there is none."""
+    return EMPTY if value is None else _date_format(_localtime(value), "d/m/Y H:i")
+
+
+class QuantityColumn(Column):
+    def get_value(self, instance):
+        return _quantity(super().get_value(instance))
+
+
+class MomentColumn(Column):
+    def get_value(self, instance):
+        return _when(super().get_value(instance))
+
+
+class ItalianMessagesMixin:
+    """The viewset's own success and error messages, in Italian with the model's gender and
+    number (Wagtail's generic "%(model_name)s '%(object)s' creato" is wrong for "edizione")."""
+
+    def get_success_message(self, *args):
+        if self.success_message is None:
+            return None
+        instance = args[0] if args else self.object
+        return self.success_message % {"object": instance}
+
+    def get_error_message(self):
+        return self.error_message
+
+
+def _italian(base, success, error=None):
+    """``base`` (a snippet create, edit or delete view) with Italian messages."""
+    attrs = {"success_message": success}
+    if error is not None:
+        attrs["error_message"] = error
+    return type(f"Italian{base.__name__}", (ItalianMessagesMixin, base), attrs)
 
 
 def _editions(request):
@@ -45,6 +94,17 @@ class EditionViewSet(SnippetViewSet):
     model = Edition
     icon = "date"
     menu_label = _("Edizioni")
+    add_view_class = _italian(
+        _SnippetCreateView,
+        _("Edizione «%(object)s» creata."),
+        _("L'edizione non può essere creata: correggere gli errori."),
+    )
+    edit_view_class = _italian(
+        _SnippetEditView,
+        _("Edizione «%(object)s» modificata."),
+        _("L'edizione non può essere salvata: correggere gli errori."),
+    )
+    delete_view_class = _italian(_SnippetDeleteView, _("Edizione «%(object)s» eliminata."))
     list_display = ["name", "starts_on", "ends_on"]
 
 
@@ -54,7 +114,23 @@ class TariffViewSet(SnippetViewSet):
     model = _Tariff
     icon = "tag"
     menu_label = _("Tariffe")
-    list_display = ["edition", "kind", EuroColumn("net_amount", label=_("Netto")), "vat_rate"]
+    add_view_class = _italian(
+        _SnippetCreateView,
+        _("Tariffa «%(object)s» creata."),
+        _("La tariffa non può essere creata: correggere gli errori."),
+    )
+    edit_view_class = _italian(
+        _SnippetEditView,
+        _("Tariffa «%(object)s» modificata."),
+        _("La tariffa non può essere salvata: correggere gli errori."),
+    )
+    delete_view_class = _italian(_SnippetDeleteView, _("Tariffa «%(object)s» eliminata."))
+    list_display = [
+        "edition",
+        "kind",
+        EuroColumn("net_amount", label=_("Netto")),
+        QuantityColumn("vat_rate", label=_("Aliquota IVA (%)")),
+    ]
     list_filter = ["edition", "kind"]
 
 
@@ -95,7 +171,10 @@ def _budget_fields(data):
     return {name: data[name] for name in _money_services.BUDGET_FIELDS if name in data}
 
 
-class BudgetCreateView(_ServiceSaveMixin, _SnippetCreateView):
+class BudgetCreateView(ItalianMessagesMixin, _ServiceSaveMixin, _SnippetCreateView):
+    success_message = _("Budget «%(object)s» creato.")
+    error_message = _("Il budget non può essere creato: correggere gli errori.")
+
     def call_service(self, data):
         fields = _budget_fields(data)
         return _money_services.create_budget(
@@ -103,7 +182,10 @@ class BudgetCreateView(_ServiceSaveMixin, _SnippetCreateView):
         )
 
 
-class BudgetEditView(_ServiceSaveMixin, _SnippetEditView):
+class BudgetEditView(ItalianMessagesMixin, _ServiceSaveMixin, _SnippetEditView):
+    success_message = _("Budget «%(object)s» modificato.")
+    error_message = _("Il budget non può essere salvato: correggere gli errori.")
+
     def call_service(self, data):
         return _money_services.set_budget_amount(
             self.object, amount=data["amount"], user=self.request.user, **_budget_fields(data)
@@ -117,6 +199,7 @@ class BudgetViewSet(ImportExportViewSetMixin, ScopedViewSetMixin, SnippetViewSet
     menu_label = _("Budget dei Comuni")
     add_view_class = BudgetCreateView
     edit_view_class = BudgetEditView
+    delete_view_class = _italian(_SnippetDeleteView, _("Budget «%(object)s» eliminato."))
     list_display = [
         "comune",
         "edition",
@@ -165,16 +248,52 @@ class VoucherIndexView(PersonSearchIndexView):
         return None
 
 
-class VoucherInspectView(_views_money.VoucherInspectView):
+class VoucherInspectView(_AuditedViewMixin, _views_money.VoucherInspectView):
+    """The voucher's page, each opening audited as a VIEW of the person's record; amounts in
+    euro the Italian way, moments in Rome's time, "—" for what is not there yet."""
+
     def get_edit_url(self):
         if _forms_money.may_edit_decision(self.request.user):
             return super().get_edit_url()
         return None
 
+    def get_quantity_display_value(self):
+        return _quantity(self.object.quantity)
 
-class VoucherEditView(_SnippetEditView):
+    def get_vat_rate_display_value(self):
+        return f"{_quantity(self.object.vat_rate)} %"
+
+    def get_meeting_display_value(self):
+        return str(self.object.meeting) if self.object.meeting_id else EMPTY
+
+    def get_decided_at_display_value(self):
+        return _when(self.object.decided_at)
+
+    def get_created_at_display_value(self):
+        return _when(self.object.created_at)
+
+    def get_decided_by_display_value(self):
+        user = self.object.decided_by
+        return (user.get_full_name() or user.get_username()) if user else EMPTY
+
+    def get_decision_note_display_value(self):
+        return self.object.decision_note or EMPTY
+
+
+for _name in ("unit_net", "net", "vat", "gross"):
+    setattr(
+        VoucherInspectView,
+        f"get_{_name}_display_value",
+        lambda self, _name=_name: _format_euro(getattr(self.object, _name)),
+    )
+
+
+class VoucherEditView(_AuditedViewMixin, ItalianMessagesMixin, _SnippetEditView):
     """Refuses whoever does not record the decisions, on GET and on a forged POST alike; the
     "revert to this revision" view is built on this one, so it refuses them too."""
+
+    success_message = _("Voucher «%(object)s» modificato.")
+    error_message = _("Il voucher non può essere salvato: correggere gli errori.")
 
     def dispatch(self, request, *args, **kwargs):
         if not _forms_money.may_edit_decision(request.user):
@@ -191,12 +310,12 @@ class VoucherViewSet(ImportExportViewSetMixin, ScopedViewSetMixin, SnippetViewSe
     list_display = [
         "pathway__referral__beneficiary",
         "kind",
-        "quantity",
+        QuantityColumn("quantity", label=_("Quantità")),
         EuroColumn("gross", label=_("Lordo")),
         "status",
         "comune",
         "edition",
-        "created_at",
+        MomentColumn("created_at", label=_("Creato il")),
     ]
     filterset_class = VoucherFilterSet
     search_fields = ["pathway__referral__beneficiary__last_name"]
@@ -204,6 +323,7 @@ class VoucherViewSet(ImportExportViewSetMixin, ScopedViewSetMixin, SnippetViewSe
     inspect_view_enabled = True
     inspect_view_class = VoucherInspectView
     edit_view_class = VoucherEditView
+    delete_view_class = _italian(_SnippetDeleteView, _("Voucher «%(object)s» eliminato."))
     inspect_view_fields = [
         "pathway",
         "comune",
@@ -218,6 +338,7 @@ class VoucherViewSet(ImportExportViewSetMixin, ScopedViewSetMixin, SnippetViewSe
         "status",
         "meeting",
         "decided_at",
+        "decided_by",
         "decision_note",
         "created_at",
     ]
@@ -300,12 +421,18 @@ class _InvoiceServiceMixin(_ServiceSaveMixin):
         return ValidationError(rest)
 
 
-class InvoiceCreateView(_InvoiceServiceMixin, _SnippetCreateView):
+class InvoiceCreateView(ItalianMessagesMixin, _InvoiceServiceMixin, _SnippetCreateView):
+    success_message = _("Fattura «%(object)s» registrata.")
+    error_message = _("La fattura non può essere registrata: correggere gli errori.")
+
     def invoice_service(self, **kwargs):
         return _services.record_invoice(**kwargs)
 
 
-class InvoiceEditView(_InvoiceServiceMixin, _SnippetEditView):
+class InvoiceEditView(ItalianMessagesMixin, _InvoiceServiceMixin, _SnippetEditView):
+    success_message = _("Fattura «%(object)s» modificata.")
+    error_message = _("La fattura non può essere salvata: correggere gli errori.")
+
     def invoice_service(self, **kwargs):
         return _services.update_invoice(self.object, **kwargs)
 
@@ -316,6 +443,7 @@ class InvoiceViewSet(ScopedViewSetMixin, SnippetViewSet):
     menu_label = _("Fatture agenzia")
     add_view_class = InvoiceCreateView
     edit_view_class = InvoiceEditView
+    delete_view_class = _italian(_SnippetDeleteView, _("Fattura «%(object)s» eliminata."))
     list_display = ["number", "comune", "edition", "issued_on", "period_start", "period_end"]
     list_filter = ["edition"]
     search_fields = ["number"]
