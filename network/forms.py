@@ -233,6 +233,7 @@ class PublicDateInput(forms.DateInput):
         )
 
 
+DATE_HELP = _("Nella forma gg/mm/aaaa, ad esempio 15/11/2026. Facoltativo.")
 MSG_DATE = _("Indicare una data nella forma gg/mm/aaaa, ad esempio 15/11/2026.")
 
 
@@ -257,6 +258,8 @@ class PositionForm(forms.ModelForm):
                 "Solo per le postazioni di un Comune messe a disposizione dei suoi residenti."
             ),
             "complexity": _("Quanto sono impegnative le mansioni."),
+            "available_from": DATE_HELP,
+            "available_to": DATE_HELP,
         }
 
     def __init__(self, *args, **kwargs):

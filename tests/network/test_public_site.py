@@ -107,6 +107,8 @@ def test_dates_are_typed_and_shown_the_italian_way(
     tag = _field_tag(html, "id_positions-0-available_from")
     assert 'type="text"' in tag and 'placeholder="gg/mm/aaaa"' in tag
     assert 'inputmode="numeric"' in tag
+    # The format is said in words too (a placeholder vanishes once typing starts).
+    assert 'aria-describedby="id_positions-0-available_from_helptext"' in tag
     data = form_data(
         **{"positions-0-available_from": "15/11/2026", "positions-0-available_to": "1/2/2027"}
     )
