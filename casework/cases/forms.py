@@ -1,11 +1,16 @@
 """Forms of the case-record screens. Validation of rules lives in ``services``; these forms only
 collect input, hide what the user may not read and report the services' errors on their fields."""
 
+from decimal import Decimal
+
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from casework.admin_base import add_service_errors
+from casework.cases.services import pathways as cases_pathways
 from casework.cases.services import referrals as cases_referrals
 from casework.permissions.access import (
     can_read_confidential_notes,
@@ -45,6 +50,45 @@ def may_read_notes(user, beneficiary):
     return can_read_confidential_notes(user, beneficiary)
 
 
+class HoursField(forms.DecimalField):
+    """Hours typed the Italian way, "17,5" as well as "17.5" (a number input would not do:
+    Chromium drops the comma and sends "175"). Same behaviour as the money area's hours."""
+
+    widget = forms.TextInput
+
+    def widget_attrs(self, widget):
+        attrs = super().widget_attrs(widget)
+        attrs.pop("step", None)
+        attrs.update(inputmode="decimal", autocomplete="off")
+        return attrs
+
+    def prepare_value(self, value):
+        value = super().prepare_value(value)
+        if isinstance(value, Decimal):
+            return f"{value.normalize():f}".replace(".", ",")
+        return value
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            value = value.strip().replace(" ", "").replace(",", ".")
+        return super().to_python(value)
+
+
+def _availability_field():
+    return HoursField(
+        label=_("Disponibilità settimanale (ore)"),
+        max_digits=4,
+        decimal_places=1,
+        min_value=Decimal("0.5"),
+        max_value=Decimal("60"),
+        required=False,
+        help_text=_(
+            "Quante ore a settimana la persona può lavorare (es. 20 o 17,5); vuoto se non nota. "
+            "Il matching non propone posizioni con un orario più lungo."
+        ),
+    )
+
+
 class KeepUneditableFieldsMixin:
     """Wagtail's "revert to this revision" saves the whole old revision through the edit form,
     so without this a status, an amount, a decision or a residence set by a service could be put
@@ -69,6 +113,8 @@ class KeepUneditableFieldsMixin:
 
 
 class BeneficiaryAdminForm(KeepUneditableFieldsMixin, ScopedAdminForm):
+    available_hours_per_week = _availability_field()
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if CONFIDENTIAL_FIELD in self.fields and not may_read_notes(self.for_user, self.instance):
@@ -126,6 +172,7 @@ PERSON_FIELDS = (
     "email",
     "employment_condition",
     "target_group",
+    "available_hours_per_week",
     "privacy_notice_on",
     "confidential_notes",
 )
@@ -165,6 +212,7 @@ class NewReferralForm(forms.Form):
     target_group = forms.ChoiceField(
         label=_("Target"), choices=[("", "---------"), *TargetGroup.choices], required=False
     )
+    available_hours_per_week = _availability_field()
     privacy_notice_on = forms.DateField(
         label=_("Informativa privacy consegnata il"),
         required=False,
@@ -304,17 +352,60 @@ class ReopenForm(ReasonForm):
     on = _date_field(_("Data della riapertura"))
 
 
+class PositionChoiceField(forms.ModelChoiceField):
+    """A position named with its organisation, weekly hours and free seats, so the choice is made
+    knowing them."""
+
+    def label_from_instance(self, obj):
+        parts = [f"{obj.title} – {obj.host.name}"]
+        if obj.hours_per_week is not None:
+            parts.append(
+                _("%(hours)s ore/settimana")
+                % {"hours": number_format(obj.hours_per_week, decimal_pos=_decimals(obj))}
+            )
+        free = getattr(obj, "free_seats", None)
+        if free is not None and free > 0:
+            parts.append(ngettext("%(n)d posto libero", "%(n)d posti liberi", free) % {"n": free})
+        return " · ".join(str(part) for part in parts)
+
+
+def _decimals(position):
+    hours = position.hours_per_week
+    return 0 if hours == hours.to_integral() else 1
+
+
+def position_choices(pathway):
+    """The positions the rules allow for the pathway (``assignable_positions``), plus the one it
+    already holds, best known first by organisation and title."""
+    from django.db.models import Q
+
+    from network.models import Position
+    from network.selectors import with_free_seats
+
+    allowed = cases_pathways.assignable_positions(pathway).values("pk")
+    positions = Position.objects.filter(Q(pk__in=allowed) | Q(pk=pathway.position_id or 0))
+    return with_free_seats(positions).select_related("host").order_by("host__name", "title")
+
+
+def _position_field():
+    return PositionChoiceField(
+        label=_("Posizione"),
+        queryset=None,
+        required=False,
+        help_text=_(
+            "Solo posizioni aperte di enti approvati, adatte alla tipologia del percorso, con "
+            "posti liberi e un orario entro la disponibilità settimanale della persona."
+        ),
+    )
+
+
 class ActivateForm(forms.Form):
     on = _date_field(_("Data di attivazione"))
-    position = forms.ModelChoiceField(label=_("Posizione"), queryset=None, required=False)
+    position = _position_field()
 
     def __init__(self, *args, pathway, **kwargs):
         super().__init__(*args, **kwargs)
-        from network.models import Position
-
-        self.fields["position"].queryset = Position.objects.filter(
-            pathway_types=pathway.pathway_type
-        ).select_related("host")
+        self.fields["position"].queryset = position_choices(pathway)
         self.fields["position"].initial = pathway.position_id
 
 
@@ -335,7 +426,7 @@ class DefinePathwayForm(forms.Form):
     cv_summary = forms.CharField(
         label=_("Curriculum"), widget=forms.Textarea(attrs={"rows": 4}), required=False
     )
-    position = forms.ModelChoiceField(label=_("Posizione"), queryset=None, required=False)
+    position = _position_field()
     planned_end_on = forms.DateField(label=_("Fine prevista"), widget=DATE_WIDGET, required=False)
     hours_per_week = forms.DecimalField(
         label=_("Ore settimanali"), max_digits=4, decimal_places=1, min_value=0, required=False
@@ -364,9 +455,7 @@ class DefinePathwayForm(forms.Form):
             **(kwargs.get("initial") or {}),
         }
         super().__init__(*args, **kwargs)
-        from network.models import Position
-
-        self.fields["position"].queryset = Position.objects.select_related("host")
+        self.fields["position"].queryset = position_choices(pathway)
 
     def clean(self):
         cleaned = super().clean()

@@ -44,6 +44,9 @@ class DeadlinesPanel(Component):
             activations=list(activations[:PANEL_ROWS]),
             activation_total=activations.count(),
             labels=deadlines.DEADLINE_LABELS,
+            # Every link of the panel only for who may open it.
+            can_view_referrals=self.user.has_perm("casework.view_referral"),
+            can_view_pathways=self.user.has_perm("casework.view_pathway"),
         )
         return context
 
@@ -55,12 +58,15 @@ class TeamMeetingWarningPanel(Component):
     order = 40
     template_name = "casework/panels/team_meeting_warning.html"
 
-    def __init__(self, age):
+    def __init__(self, age, user=None):
         self.age = age
+        self.user = user
 
     def get_context_data(self, parent_context):
         context = super().get_context_data(parent_context)
-        context.update(age=self.age, never=self.age == -1)
+        # "Registra un'équipe" only for who may add one (a social worker only reads meetings).
+        can_add = self.user is not None and self.user.has_perm("casework.add_teammeeting")
+        context.update(age=self.age, never=self.age == -1, can_add_meeting=can_add)
         return context
 
 
@@ -70,7 +76,7 @@ def homepage_panels(request, panels):
         return
     age = deadlines.team_meeting_overdue()
     if age is not None:
-        panels.append(TeamMeetingWarningPanel(age))
+        panels.append(TeamMeetingWarningPanel(age, user))
     panels.append(DeadlinesPanel(user))
 
 

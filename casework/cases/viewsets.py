@@ -225,6 +225,7 @@ class BeneficiaryViewSet(ImportExportViewSetMixin, ScopedViewSetMixin, SnippetVi
                 [
                     FieldPanel("employment_condition"),
                     FieldPanel("target_group"),
+                    FieldPanel("available_hours_per_week"),
                     FieldPanel("privacy_notice_on"),
                     ConfidentialFieldPanel("confidential_notes"),
                 ],

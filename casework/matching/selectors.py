@@ -3,22 +3,25 @@ two admin screens, "posizioni adatte" on a pathway and "persone in attesa" on a 
 
 The ranking puts territory first (the person's Comune, then its neighbours, then the rest of the
 valley), then how well the position's complexity fits the pathway type; positions reserved for
-another Comune's residents, full ones, closed ones and those of organisations not approved never
-appear. Placing goes through ``services.place_at_position``, which re-checks the seats.
+another Comune's residents, full ones, closed ones, those of organisations not approved and those
+whose weekly hours exceed the person's availability never appear (a part-time person is not
+offered a full-time job: leaving it out, rather than ranking it last, keeps the list to what can
+actually be chosen, like the pathway forms); among the others, hours that fill the availability
+rank a little higher. Placing goes through ``services.place_at_position``, which re-checks the seats.
 """
 
 from dataclasses import dataclass, field
 
 from django.db.models import Q
-from django.utils.formats import date_format
+from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
 
 from casework.cases.deadlines import WAITING_ACTIVATION, today
 from casework.cases.models import Pathway
+from casework.cases.services.pathways import assignable_positions
 from casework.permissions.access import scope
-from network.choices import Complexity, OrganisationStatus, PathwayType, PositionStatus
-from network.models import Position
-from network.selectors import neighbour_ids, with_free_seats
+from network.choices import Complexity, PathwayType
+from network.selectors import neighbour_ids
 
 # Territory decides first; the other points only order positions within the same band.
 SAME_COMUNE, NEIGHBOUR, ELSEWHERE = 300, 200, 100
@@ -34,6 +37,11 @@ TAGGED_PERSONALISED_BONUS = 10
 
 
 NOT_YET_AVAILABLE_PENALTY = 5
+
+
+# At most this many points for weekly hours that use the person's availability in full: less
+# than the complexity fit, so hours order positions only among those alike in the rest.
+HOURS_FIT = 8
 
 
 # How demanding the tasks of each pathway type may be (the seed: "assistenziale" only very
@@ -95,29 +103,44 @@ def _free_seats_reason(free):
 
 def candidate_positions(pathway, *, on=None):
     """Positions a pathway may be placed at: open, of an approved organisation, suited to the
-    pathway type, with a free seat, still available, and not reserved for another Comune."""
-    on = on or today()
-    residence_id = pathway.referral.beneficiary.residence_comune_id
-    positions = Position.objects.filter(
-        status=PositionStatus.OPEN, host__status=OrganisationStatus.APPROVED
-    ).filter(Q(reserved_for_comune__isnull=True) | Q(reserved_for_comune_id=residence_id))
-    positions = positions.filter(Q(available_to__isnull=True) | Q(available_to__gte=on))
-    if pathway.pathway_type != PathwayType.PERSONALIZZATO:
-        positions = positions.filter(
-            pk__in=Position.objects.filter(pathway_types=pathway.pathway_type).values("pk")
-        )
+    pathway type, with a free seat, still available, not reserved for another Comune and with
+    weekly hours within the person's availability (the rules of the pathway services)."""
     return (
-        with_free_seats(positions)
-        .filter(free_seats__gt=0)
+        assignable_positions(pathway, on=on)
         .select_related("host", "host__comune", "reserved_for_comune")
         .prefetch_related("pathway_types")
     )
+
+
+def _hours(position_hours, available_hours):
+    """Points and reason for the weekly hours. Positions above the availability never get here
+    (``assignable_positions`` leaves them out); among the others a known timetable within the
+    availability ranks above an unknown one, and the closer to the availability the better."""
+    if position_hours is None:
+        return 0, _("Orario settimanale non indicato dall'ente: da verificare")
+    hours = number_format(position_hours, decimal_pos=_decimals(position_hours))
+    if available_hours is None:
+        return 0, _("%(hours)s ore settimanali (disponibilità della persona non indicata)") % {
+            "hours": hours
+        }
+    available = number_format(available_hours, decimal_pos=_decimals(available_hours))
+    # HOURS_FIT for a timetable equal to the availability, less for a much shorter one.
+    points = round(HOURS_FIT * position_hours / available_hours) if available_hours else 0
+    return points, _("%(hours)s ore settimanali, entro la disponibilità di %(available)s ore") % {
+        "hours": hours,
+        "available": available,
+    }
+
+
+def _decimals(value):
+    return 0 if value == value.to_integral() else 1
 
 
 def rank_positions(pathway, *, on=None):
     """Every candidate position as a ``Ranked``, best first (three queries in all)."""
     on = on or today()
     person_comune = pathway.referral.beneficiary.residence_comune
+    available = pathway.referral.beneficiary.available_hours_per_week
     neighbours = neighbour_ids(person_comune.pk if person_comune else None)
     ranked = []
     for position in candidate_positions(pathway, on=on):
@@ -144,6 +167,9 @@ def rank_positions(pathway, *, on=None):
                 _("Disponibile dal %(date)s")
                 % {"date": date_format(position.available_from, "SHORT_DATE_FORMAT")}
             )
+        points, reason = _hours(position.hours_per_week, available)
+        row.score += points
+        row.reasons.append(reason)
         row.reasons.append(_free_seats_reason(position.free_seats))
         ranked.append(row)
     ranked.sort(key=lambda row: (-row.score, -row.item.free_seats, row.item.title, row.item.pk))
@@ -162,6 +188,12 @@ def waiting_pathways(position, *, user):
     if position.reserved_for_comune_id:
         pathways = pathways.filter(
             referral__beneficiary__residence_comune_id=position.reserved_for_comune_id
+        )
+    if position.hours_per_week is not None:
+        # Nobody whose weekly availability is shorter than the position's hours.
+        pathways = pathways.filter(
+            Q(referral__beneficiary__available_hours_per_week__isnull=True)
+            | Q(referral__beneficiary__available_hours_per_week__gte=position.hours_per_week)
         )
     return scope(pathways, user, "comune")
 
@@ -187,6 +219,12 @@ def rank_candidates(position, *, user):
         points, reason = _complexity(pathway.pathway_type, position.complexity)
         row.score += points
         row.reasons.append(reason)
+        if position.hours_per_week is not None:
+            points, reason = _hours(
+                position.hours_per_week, pathway.referral.beneficiary.available_hours_per_week
+            )
+            row.score += points
+            row.reasons.append(reason)
         row.reasons.append(
             _("In carico dal %(date)s")
             % {"date": date_format(pathway.intake_on, "SHORT_DATE_FORMAT")}

@@ -5,6 +5,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import NoReverseMatch, path, reverse
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView
@@ -14,6 +15,7 @@ from wagtail.admin.widgets import ListingButton
 from casework.audit.services import Action, record_event, record_events
 from casework.cases.deadlines import WAITING_ACTIVATION
 from casework.cases.models import Pathway
+from casework.cases.services.pathways import assignable_positions
 from casework.permissions.access import scope
 from network.choices import OrganisationStatus, PositionStatus
 from network.models import Position
@@ -21,6 +23,12 @@ from network.selectors import with_free_seats
 
 from . import services
 from .selectors import rank_candidates, rank_positions
+
+MSG_POSITION_NOT_OFFERED = gettext_lazy(
+    "Questa posizione non è proponibile per il percorso: è piena, chiusa, di un ente non "
+    "approvato, di un'altra tipologia, riservata ad altri residenti o con un orario oltre la "
+    "disponibilità della persona."
+)
 
 
 def _pathway_edit_url(pathway):
@@ -30,23 +38,26 @@ def _pathway_edit_url(pathway):
         return ""
 
 
-def _place(request, pathway, position):
-    """POST handler shared by both screens: place through the service, report the outcome."""
-    if not request.user.has_perm("casework.change_pathway"):
-        raise PermissionDenied
+def _pathway_inspect_url(pathway):
     try:
-        services.place_at_position(pathway, position=position, user=request.user)
-    except ValidationError as error:
-        for message in error.messages:
-            messages.error(request, message)
-        return False
-    record_event(request.user, Action.CHANGE, pathway, detail="place_at_position")
-    messages.success(
-        request,
-        _("%(person)s collocato/a presso «%(position)s».")
-        % {"person": pathway.referral.beneficiary, "position": position},
+        return reverse("wagtailsnippets_casework_pathway:inspect", args=[pathway.pk])
+    except NoReverseMatch:
+        return _pathway_edit_url(pathway)
+
+
+def _scoped_pathways(user):
+    return scope(
+        Pathway.objects.select_related(
+            "referral__beneficiary__residence_comune", "position", "host", "comune"
+        ),
+        user,
+        "comune",
     )
-    return True
+
+
+def _confirm_url(pathway, position, *, back=""):
+    url = reverse("casework_place_confirm", args=[pathway.pk, position.pk])
+    return f"{url}?{urlencode({'next': back})}" if back else url
 
 
 class MatchingBaseView(WagtailAdminTemplateMixin, TemplateView):
@@ -67,14 +78,7 @@ class PathwayMatchingView(MatchingBaseView):
     page_title = gettext_lazy("Posizioni adatte")
 
     def get_pathway(self):
-        pathways = scope(
-            Pathway.objects.select_related(
-                "referral__beneficiary__residence_comune", "position", "host", "comune"
-            ),
-            self.request.user,
-            "comune",
-        )
-        pathway = pathways.filter(pk=self.kwargs["pk"]).first()
+        pathway = _scoped_pathways(self.request.user).filter(pk=self.kwargs["pk"]).first()
         if pathway is None:
             raise Http404
         return pathway
@@ -94,21 +98,15 @@ class PathwayMatchingView(MatchingBaseView):
         record_event(request.user, Action.VIEW, self.pathway, detail="matching")
         return super().get(request, *args, **kwargs)
 
-    def post(self, request, *args, **kwargs):
-        self.pathway = self.get_pathway()
-        position = Position.objects.filter(pk=request.POST.get("position") or 0).first()
-        if position is None:
-            messages.error(request, _("Scegliere una posizione."))
-        else:
-            _place(request, self.pathway, position)
-        return redirect(request.path)
-
     def get_context_data(self, **kwargs):
         waiting = self.pathway.status in WAITING_ACTIVATION and self.pathway.position_id is None
+        ranked = rank_positions(self.pathway) if waiting else []
+        for row in ranked:
+            row.confirm_url = _confirm_url(self.pathway, row.item)
         return super().get_context_data(
             pathway=self.pathway,
             person=self.pathway.referral.beneficiary,
-            ranked=rank_positions(self.pathway) if waiting else [],
+            ranked=ranked,
             waiting=waiting,
             can_place=waiting and self.request.user.has_perm("casework.change_pathway"),
             edit_url=_pathway_edit_url(self.pathway),
@@ -160,17 +158,6 @@ class PositionCandidatesView(MatchingBaseView):
         )
         return response
 
-    def post(self, request, *args, **kwargs):
-        self.position = self.get_position()
-        pathway = scope(Pathway.objects.all(), request.user, "comune").filter(
-            pk=request.POST.get("pathway") or 0
-        )
-        pathway = pathway.select_related("referral__beneficiary").first()
-        if pathway is None:
-            raise Http404
-        _place(request, pathway, self.position)
-        return redirect(request.path)
-
     def get_context_data(self, **kwargs):
         position = self.position
         bookable = (
@@ -178,11 +165,96 @@ class PositionCandidatesView(MatchingBaseView):
             and position.host.status == OrganisationStatus.APPROVED
             and position.free_seats > 0
         )
+        ranked = rank_candidates(position, user=self.request.user)
+        for row in ranked:
+            row.confirm_url = _confirm_url(row.item, position, back=self.request.path)
         return super().get_context_data(
             position=position,
-            ranked=rank_candidates(position, user=self.request.user),
+            ranked=ranked,
             bookable=bookable,
             can_place=bookable and self.request.user.has_perm("casework.change_pathway"),
+            **kwargs,
+        )
+
+
+class PlaceConfirmView(MatchingBaseView):
+    """The step between "Colloca qui" and the placement: who is placed where, with the hours,
+    then "Conferma la collocazione". Only this POST places."""
+
+    template_name = "casework/matching/place_confirm.html"
+    required_permissions = ("casework.view_pathway", "casework.change_pathway")
+    page_title = gettext_lazy("Conferma la collocazione")
+
+    def setup_objects(self):
+        self.pathway = _scoped_pathways(self.request.user).filter(pk=self.kwargs["pk"]).first()
+        if self.pathway is None:
+            raise Http404
+        self.position = (
+            with_free_seats(Position.objects.select_related("host__comune"))
+            .filter(pk=self.kwargs["position_pk"])
+            .first()
+        )
+        if self.position is None:
+            raise Http404
+        self.matching_url = reverse("casework_pathway_matching", args=[self.pathway.pk])
+        back = self.request.GET.get("next") or self.request.POST.get("next") or ""
+        if not url_has_allowed_host_and_scheme(
+            back, allowed_hosts={self.request.get_host()}, require_https=False
+        ):
+            back = ""
+        self.back_url = back or self.matching_url
+
+    def get_page_subtitle(self):
+        return self.pathway.referral.beneficiary.full_name
+
+    def get_breadcrumbs_items(self):
+        return [
+            *self.breadcrumbs_items,
+            {"url": self.matching_url, "label": _("Posizioni adatte")},
+            {"url": "", "label": _("Conferma la collocazione")},
+        ]
+
+    def problem(self):
+        """Why the placement cannot be made now (the service re-checks all this when placing)."""
+        pathway = self.pathway
+        if pathway.status not in WAITING_ACTIVATION:
+            return services.MSG_NOT_WAITING_FOR_MATCH
+        if pathway.position_id is not None:
+            return services.MSG_ALREADY_PLACED
+        if not assignable_positions(pathway).filter(pk=self.position.pk).exists():
+            return MSG_POSITION_NOT_OFFERED
+        return None
+
+    def get(self, request, *args, **kwargs):
+        self.setup_objects()
+        record_event(request.user, Action.VIEW, self.pathway, detail="place_confirm")
+        return super().get(request, *args, **kwargs)
+
+    def post(self, request, *args, **kwargs):
+        self.setup_objects()
+        pathway, position = self.pathway, self.position
+        try:
+            services.place_at_position(pathway, position=position, user=request.user)
+        except ValidationError as error:
+            for message in error.messages:
+                messages.error(request, message)
+            return redirect(self.back_url)
+        record_event(request.user, Action.CHANGE, pathway, detail="place_at_position")
+        messages.success(
+            request,
+            _("%(person)s è stato/a collocato/a presso «%(position)s».")
+            % {"person": pathway.referral.beneficiary.full_name, "position": position},
+        )
+        return redirect(_pathway_inspect_url(pathway))
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            pathway=self.pathway,
+            person=self.pathway.referral.beneficiary,
+            position=self.position,
+            problem=self.problem(),
+            back_url=self.back_url,
+            next=self.request.GET.get("next", ""),
             **kwargs,
         )
 
@@ -198,6 +270,11 @@ def matching_urlpatterns():
             "rete/posizioni/<int:pk>/persone-in-attesa/",
             PositionCandidatesView.as_view(),
             name="casework_position_candidates",
+        ),
+        path(
+            "casi/percorsi/<int:pk>/colloca/<int:position_pk>/",
+            PlaceConfirmView.as_view(),
+            name="casework_place_confirm",
         ),
     ]
 

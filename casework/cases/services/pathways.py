@@ -48,6 +48,12 @@ MSG_POSITION_RESERVED = _("La posizione è riservata ai residenti di %(comune)s.
 MSG_HOST_NOT_APPROVED = _("L'ente ospitante non è approvato.")
 
 
+MSG_POSITION_HOURS_ABOVE_AVAILABILITY = _(
+    "La posizione richiede %(hours)s ore settimanali, più della disponibilità della persona "
+    "(%(available)s ore)."
+)
+
+
 MSG_ACTIVATION_BEFORE_INTAKE = _("L'attivazione non può precedere la presa in carico.")
 
 
@@ -223,6 +229,61 @@ def _check_position(pathway, position):
         )
     if seats_in_use(position, exclude_pathway_id=pathway.pk) >= position.seats:
         raise ValidationError({"position": MSG_POSITION_FULL})
+    available = pathway.referral.beneficiary.available_hours_per_week
+    if hours_exceed(position.hours_per_week, available):
+        raise ValidationError(
+            {
+                "position": MSG_POSITION_HOURS_ABOVE_AVAILABILITY
+                % {"hours": _hours(position.hours_per_week), "available": _hours(available)}
+            }
+        )
+
+
+def hours_exceed(position_hours, available_hours):
+    """Whether a position's weekly hours are more than the person can work (unknown on either
+    side: not known to exceed, the position stays possible)."""
+    return (
+        position_hours is not None
+        and available_hours is not None
+        and position_hours > available_hours
+    )
+
+
+def _hours(value):
+    from django.utils.formats import number_format
+
+    return number_format(value, decimal_pos=0 if value == value.to_integral() else 1)
+
+
+def assignable_positions(pathway, *, on=None):
+    """The positions a pathway may be given by the rules of ``_check_position``: open, of an
+    approved organisation, suited to the pathway type, not reserved for another Comune, with a
+    free seat, still available on ``on``, and with weekly hours within the person's availability
+    (when known). Annotated with ``free_seats``. The position the pathway already holds is the
+    caller's to add (it takes no new seat)."""
+    from django.db.models import Q
+
+    from network.choices import OrganisationStatus, PositionStatus
+    from network.models import Position
+    from network.selectors import with_free_seats
+
+    on = on or _deadlines.today()
+    person = pathway.referral.beneficiary
+    positions = Position.objects.filter(
+        status=PositionStatus.OPEN, host__status=OrganisationStatus.APPROVED
+    ).filter(
+        Q(reserved_for_comune__isnull=True) | Q(reserved_for_comune_id=person.residence_comune_id)
+    )
+    positions = positions.filter(Q(available_to__isnull=True) | Q(available_to__gte=on))
+    if pathway.pathway_type != PathwayType.PERSONALIZZATO:
+        positions = positions.filter(
+            pk__in=Position.objects.filter(pathway_types=pathway.pathway_type).values("pk")
+        )
+    if person.available_hours_per_week is not None:
+        positions = positions.filter(
+            Q(hours_per_week__isnull=True) | Q(hours_per_week__lte=person.available_hours_per_week)
+        )
+    return with_free_seats(positions).filter(free_seats__gt=0)
 
 
 @transaction.atomic

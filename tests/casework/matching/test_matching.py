@@ -170,7 +170,10 @@ def test_matching_screen_lists_reasons_and_places(client, agency_operator):
     html = client.get(url).content.decode()
     assert "Biblioteca civica" in html and "Stesso Comune di residenza" in html
     assert "Colloca qui" in html
-    response = client.post(url, {"position": position.pk})
+    # "Colloca qui" opens the confirmation; only its POST places.
+    confirm = reverse("casework_place_confirm", args=[pathway.pk, position.pk])
+    assert confirm in html
+    response = client.post(confirm)
     assert response.status_code == 302
     pathway.refresh_from_db()
     assert pathway.position == position
@@ -189,7 +192,10 @@ def test_social_workers_see_but_cannot_place(client, social_worker_a):
     url = reverse("casework_pathway_matching", args=[pathway.pk])
     html = client.get(url).content.decode()
     assert "Biblioteca civica" in html and "Colloca qui" not in html
-    client.post(url, {"position": position.pk})
+    confirm = reverse("casework_place_confirm", args=[pathway.pk, position.pk])
+    # Wagtail answers a refused admin view with a redirect and "non hai i permessi".
+    assert client.get(confirm).status_code in (302, 403)
+    assert client.post(confirm).status_code in (302, 403)
     pathway.refresh_from_db()
     assert pathway.position is None
 
@@ -201,14 +207,19 @@ def test_candidates_screen_is_scoped(client, social_worker_b, agency_operator):
     url = reverse("casework_position_candidates", args=[position.pk])
     html = client.get(url).content.decode()
     assert str(lumezzane_person.referral.beneficiary) not in html
-    # Posting someone outside the scope is a 404 and places nobody.
-    assert client.post(url, {"pathway": lumezzane_person.pk}).status_code == 404
+    # Confirming someone outside the scope is a 404 and places nobody.
+    confirm = reverse("casework_place_confirm", args=[lumezzane_person.pk, position.pk])
+    assert client.post(confirm).status_code in (302, 403, 404)
     lumezzane_person.refresh_from_db()
     assert lumezzane_person.position is None
     client.force_login(agency_operator)
     html = client.get(url).content.decode()
     assert str(lumezzane_person.referral.beneficiary) in html
-    client.post(url, {"pathway": lumezzane_person.pk})
+    assert confirm in html
+    # After confirming from the position's screen, "Annulla" and errors lead back to it.
+    page = client.get(f"{confirm}?next={url}").content.decode()
+    assert f'href="{url}"' in page
+    client.post(confirm, {"next": url})
     lumezzane_person.refresh_from_db()
     assert lumezzane_person.position == position
 
@@ -228,13 +239,16 @@ def test_the_screens_leave_an_audit_trail(client, agency_operator):
     client.force_login(agency_operator)
     client.get(reverse("casework_pathway_matching", args=[pathway.pk]))
     client.get(reverse("casework_position_candidates", args=[position.pk]))
-    client.post(reverse("casework_pathway_matching", args=[pathway.pk]), {"position": position.pk})
+    confirm = reverse("casework_place_confirm", args=[pathway.pk, position.pk])
+    client.get(confirm)
+    client.post(confirm)
     events = list(
         AuditEvent.objects.filter(object_id=str(pathway.pk)).values_list("action", "detail")
     )
     assert sorted(events) == [
         ("change", "place_at_position"),
         ("view", "matching"),
+        ("view", "place_confirm"),
         ("view", "position_candidates"),
     ]
-    assert AuditEvent.objects.filter(beneficiary_id=pathway.referral.beneficiary_id).count() == 3
+    assert AuditEvent.objects.filter(beneficiary_id=pathway.referral.beneficiary_id).count() == 4
