@@ -2,6 +2,7 @@
 
 import django_filters
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models as _models
 from django.urls import reverse_lazy
 from django.utils.dateformat import format as _date_format
 from django.utils.timezone import localtime as _localtime
@@ -13,6 +14,7 @@ from wagtail.admin.ui.tables import Column
 from wagtail.snippets.views.snippets import CreateView as _SnippetCreateView
 from wagtail.snippets.views.snippets import DeleteView as _SnippetDeleteView
 from wagtail.snippets.views.snippets import EditView as _SnippetEditView
+from wagtail.snippets.views.snippets import InspectView as _SnippetInspectView
 from wagtail.snippets.views.snippets import SnippetViewSet
 
 from casework.admin_base import ImportExportViewSetMixin, add_service_errors
@@ -62,6 +64,24 @@ class QuantityColumn(Column):
 class MomentColumn(Column):
     def get_value(self, instance):
         return _when(super().get_value(instance))
+
+
+class ItalianInspectMixin:
+    """An inspect page the Italian way: money fields (two decimals) in euro, dates gg/mm/aaaa,
+    moments in Rome's time, "—" for an empty value instead of "None" or a blank."""
+
+    def get_field_display_value(self, field_name, field):
+        value = super().get_field_display_value(field_name, field)
+        raw = getattr(self.object, field_name, None) if field is not None else value
+        if raw is None or raw == "":
+            return EMPTY
+        if isinstance(field, _models.DateTimeField):
+            return _when(raw)
+        if isinstance(field, _models.DateField):
+            return _date_format(raw, "d/m/Y")
+        if isinstance(field, _models.DecimalField) and field.decimal_places == 2:
+            return _format_euro(raw)
+        return value
 
 
 class ItalianMessagesMixin:
@@ -212,6 +232,7 @@ class BudgetViewSet(ImportExportViewSetMixin, ScopedViewSetMixin, SnippetViewSet
     search_fields = ["comune__name"]
     search_backend_name = None
     inspect_view_enabled = True
+    inspect_view_class = type("BudgetInspectView", (ItalianInspectMixin, _SnippetInspectView), {})
     edit_handler = ObjectList(
         [
             FieldRowPanel([FieldPanel("comune"), FieldPanel("edition")]),
@@ -449,6 +470,7 @@ class InvoiceViewSet(ScopedViewSetMixin, SnippetViewSet):
     search_fields = ["number"]
     search_backend_name = None
     inspect_view_enabled = True
+    inspect_view_class = type("InvoiceInspectView", (ItalianInspectMixin, _SnippetInspectView), {})
     edit_handler = ObjectList(
         [
             FieldRowPanel([FieldPanel("number"), FieldPanel("issued_on")]),
