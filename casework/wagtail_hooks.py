@@ -11,6 +11,7 @@ from .menu import CaseworkViewSetGroup, MoneyViewSetGroup
 from .money import registration as money
 from .permissions import registration as permissions
 from .privacy import registration as privacy
+from .search import registration as search
 from .security import registration as security
 
 # The scoped permission policies come first: a viewset that read its policy before them would
@@ -18,5 +19,5 @@ from .security import registration as security
 permissions.register(hooks)
 register_snippet(CaseworkViewSetGroup)
 register_snippet(MoneyViewSetGroup)
-for area in (cases, money, matching, imports, privacy, security):
+for area in (cases, money, matching, imports, privacy, security, search):
     area.register(hooks)

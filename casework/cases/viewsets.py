@@ -46,7 +46,7 @@ from .inspect import (
 )
 from .models import Beneficiary, Pathway, PathwayActivity, Referral, TeamMeeting
 from .panels import ConfidentialFieldPanel, TeamMeetingAgendaPanel
-from .search import PersonSearchIndexView
+from .search import PeopleIndexView, PersonSearchIndexView
 from .views import (
     ActivateView,
     ActivityDoneView,
@@ -182,6 +182,7 @@ class ServiceEditViewSetMixin:
 
 class BeneficiaryViewSet(ImportExportViewSetMixin, ScopedViewSetMixin, SnippetViewSet):
     model = Beneficiary
+    index_view_class = PeopleIndexView
     export_kind = "people"
     icon = "user"
     menu_label = _("Persone")

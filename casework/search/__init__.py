@@ -1,0 +1,1 @@
+"""The admin search across people, referrals, host organisations and positions ("Cerca")."""
