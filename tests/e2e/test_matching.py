@@ -81,8 +81,13 @@ def test_the_operator_places_after_confirming(italian_page, live_server):
     page.get_by_role("button", name="Conferma la collocazione").click()
     page.wait_for_url(f"**/pathway/inspect/{pathway.pk}/")
     assert_clean_page(page)
-    after = page.locator("body").inner_text()
-    assert "collocato/a presso" in after
-    assert "Assistente di biblioteca" in after
+    assert "collocato/a presso" in page.locator("body").inner_text()
+    # The pathway's own data show the placement (not only the message).
+    held = page.locator("xpath=//dt[normalize-space()='Posizione']/following-sibling::dd[1]")
+    assert "Assistente di biblioteca" in held.inner_text()
+    host_row = page.locator(
+        "xpath=//dt[normalize-space()='Ente ospitante']/following-sibling::dd[1]"
+    )
+    assert "Biblioteca civica di Lumezzane" in host_row.inner_text()
     page.screenshot(path=SHOTS / "h5-pathway-placed.png", full_page=True)
     assert Pathway.objects.get(pk=pathway.pk).position.title == "Assistente di biblioteca"
