@@ -1,13 +1,22 @@
-"""The case pages: a person's, a referral's and a pathway's inspect views, each opening audited."""
+"""The case pages: a person's, a referral's and a pathway's inspect views, each opening audited.
+They are the home of a record: the listings open them, they carry the workflow buttons, the
+history and "Modifica"; a person's page is their timeline (``casework.cases.timeline``)."""
+
+import datetime
 
 from django.core.exceptions import ValidationError
-from django.db.models import Prefetch
+from django.db import models
 from django.shortcuts import get_object_or_404
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from wagtail import hooks
 from wagtail.admin.widgets.button import HeaderButton
 from wagtail.log_actions import log
-from wagtail.snippets.views.snippets import EditView, InspectView
+from wagtail.log_actions import registry as log_registry
+from wagtail.snippets.views.snippets import CreateView, DeleteView, EditView, InspectView
 
 from casework.admin_base import add_service_errors
 from casework.audit.services import Action, record_event
@@ -17,7 +26,8 @@ from casework.permissions.access import can_read_confidential_notes, is_programm
 
 from . import forms
 from .deadlines import DEADLINE_LABELS, annotate_pathway_deadline, annotate_referral_deadline
-from .models import FollowUp, Pathway, PathwayActivity, Referral, TeamMeeting
+from .models import Pathway, PathwayActivity, Referral
+from .timeline import full_name, person_timeline
 from .views import (
     CHANGE_RESIDENCE_URL_NAME,
     _has_perm,
@@ -38,7 +48,23 @@ class AuditedViewMixin:
 
 
 class AuditedEditView(AuditedViewMixin, EditView):
-    pass
+    success_message = gettext_lazy("Persona «%(object)s» aggiornata.")
+
+
+class BeneficiaryCreateView(CreateView):
+    success_message = gettext_lazy("Persona «%(object)s» creata.")
+
+
+class BeneficiaryDeleteView(DeleteView):
+    success_message = gettext_lazy("Persona «%(object)s» eliminata.")
+
+
+class ReferralDeleteView(DeleteView):
+    success_message = gettext_lazy("Segnalazione «%(object)s» eliminata.")
+
+
+class PathwayDeleteView(DeleteView):
+    success_message = gettext_lazy("Percorso «%(object)s» eliminato.")
 
 
 class ServiceSaveMixin:
@@ -98,10 +124,94 @@ class ServiceSaveMixin:
 
 class ReferralEditView(ServiceSaveMixin, AuditedEditView):
     update_service = cases_referrals.update_referral
+    success_message = gettext_lazy("Segnalazione «%(object)s» aggiornata.")
 
 
 class PathwayEditView(ServiceSaveMixin, AuditedEditView):
     update_service = cases_pathways.update_pathway
+    success_message = gettext_lazy("Percorso «%(object)s» aggiornato.")
+
+
+EMPTY = "—"
+HISTORY_LIMIT = 20
+
+# Sections other areas add to a pathway's page: ``hooks.register(PATHWAY_PAGE_HOOK, fn)`` with
+# ``fn(pathway, user)`` returning a dict merged into the page's context (the money area adds
+# ``delivery``, read by ``casework/money/_pathway_delivery.html``), or None.
+PATHWAY_PAGE_HOOK = "casework_pathway_page_context"
+
+
+def display_value(value):
+    """A field's value as the case pages show it: dates gg/mm/aaaa, moments in Europe/Rome,
+    yes/no in Italian, "—" for nothing."""
+    if value is None or value == "":
+        return EMPTY
+    if isinstance(value, bool):
+        return _("Sì") if value else _("No")
+    if isinstance(value, datetime.datetime):
+        return date_format(timezone.localtime(value), "d/m/Y H:i")
+    if isinstance(value, datetime.date):
+        return date_format(value, "d/m/Y")
+    return value
+
+
+def history(instance, limit=HISTORY_LIMIT):
+    """The record's history (Wagtail's log entries), newest first, as the page shows it: local
+    time, the operator's full name, the action's Italian label and message."""
+    entries = (
+        log_registry.get_logs_for_instance(instance)
+        .select_related("user")
+        .order_by("-timestamp", "-pk")[:limit]
+    )
+    rows = []
+    for entry in entries:
+        rows.append(
+            {
+                "at": timezone.localtime(entry.timestamp),
+                "who": full_name(entry.user) or EMPTY,
+                "label": entry.label,
+                "message": entry.message,
+                "comment": entry.comment,
+            }
+        )
+    return rows
+
+
+class CasePageMixin:
+    """What the three case pages share: Italian values, "Modifica" as a visible action (not
+    behind "…"), the history."""
+
+    history_url_name = None
+
+    def get_field_display_value(self, field_name, field):
+        value = super().get_field_display_value(field_name, field)
+        if isinstance(field, models.ForeignKey) and value is not None:
+            return value
+        return display_value(value)
+
+    @property
+    def header_buttons(self):
+        buttons = list(super().header_buttons)
+        if edit_url := self.get_edit_url():
+            buttons.append(HeaderButton(_("Modifica"), url=edit_url, icon_name="edit"))
+        return buttons
+
+    @property
+    def header_more_buttons(self):
+        edit_url = self.get_edit_url()
+        return [button for button in super().header_more_buttons if button.url != edit_url]
+
+    def history_url(self):
+        name = f"wagtailsnippets_casework_{self.model._meta.model_name}:history"
+        try:
+            return reverse(name, args=[self.object.pk])
+        except NoReverseMatch:
+            return None
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(history=history(self.object), history_url=self.history_url())
+        return context
 
 
 class ConfidentialInspectMixin:
@@ -114,7 +224,9 @@ class ConfidentialInspectMixin:
             self.fields = [f for f in self.fields if f != forms.CONFIDENTIAL_FIELD]
 
 
-class BeneficiaryInspectView(AuditedViewMixin, ConfidentialInspectMixin, InspectView):
+class BeneficiaryInspectView(
+    AuditedViewMixin, ConfidentialInspectMixin, CasePageMixin, InspectView
+):
     template_name = "casework/beneficiary_inspect.html"
 
     @property
@@ -129,29 +241,13 @@ class BeneficiaryInspectView(AuditedViewMixin, ConfidentialInspectMixin, Inspect
         context = super().get_context_data(**kwargs)
         person = self.object
         user = self.request.user
-        referrals = (
-            scope(person.referrals.all(), user, "comune")
-            .select_related("comune")
-            .prefetch_related(
-                Prefetch(
-                    "pathways",
-                    queryset=Pathway.objects.select_related("host", "position").prefetch_related(
-                        Prefetch(
-                            "activities",
-                            queryset=PathwayActivity.objects.select_related("done_by"),
-                        ),
-                        Prefetch("follow_ups", queryset=FollowUp.objects.order_by("on")),
-                        "vouchers",
-                    ),
-                ),
-                Prefetch("team_meetings", queryset=TeamMeeting.objects.order_by("held_on")),
-            )
-            .order_by("referred_on", "pk")
-        )
+        timeline = person_timeline(person, user)
         context.update(
             person=person,
             notes_visible=can_read_confidential_notes(user, person),
-            referrals=referrals,
+            referrals=timeline["referrals"],
+            events=timeline["events"],
+            shows_views=is_programme_manager(user),
             access_log_url=(
                 reverse("casework_auditevent:index") + f"?beneficiary_id={person.pk}"
                 if is_programme_manager(user)
@@ -161,7 +257,7 @@ class BeneficiaryInspectView(AuditedViewMixin, ConfidentialInspectMixin, Inspect
         return context
 
 
-class ReferralInspectView(AuditedViewMixin, InspectView):
+class ReferralInspectView(AuditedViewMixin, CasePageMixin, InspectView):
     template_name = "casework/referral_inspect.html"
 
     def get_object(self, queryset=None):
@@ -180,7 +276,7 @@ class ReferralInspectView(AuditedViewMixin, InspectView):
         return context
 
 
-class PathwayInspectView(AuditedViewMixin, InspectView):
+class PathwayInspectView(AuditedViewMixin, CasePageMixin, InspectView):
     template_name = "casework/pathway_inspect.html"
 
     def get_object(self, queryset=None):
@@ -202,4 +298,6 @@ class PathwayInspectView(AuditedViewMixin, InspectView):
             matching_url=matching_url(pathway),
             can_tick=can_tick,
         )
+        for hook in hooks.get_hooks(PATHWAY_PAGE_HOOK):
+            context.update(hook(pathway, self.request.user) or {})
         return context

@@ -12,11 +12,12 @@ from django.db.models import (
 )
 from django.template.loader import render_to_string
 from django.urls import path, reverse_lazy
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import RedirectView
 from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel, ObjectList
-from wagtail.admin.ui.tables import Column
+from wagtail.admin.ui.tables import Column, TitleColumn
 from wagtail.admin.views.generic import RevisionsRevertMixin
 from wagtail.snippets.views.snippets import SnippetViewSet
 
@@ -37,9 +38,13 @@ from .deadlines import (
 from .forms import BeneficiaryAdminForm, PathwayAdminForm, ReferralAdminForm, TeamMeetingAdminForm
 from .inspect import (
     AuditedEditView,
+    BeneficiaryCreateView,
+    BeneficiaryDeleteView,
     BeneficiaryInspectView,
+    PathwayDeleteView,
     PathwayEditView,
     PathwayInspectView,
+    ReferralDeleteView,
     ReferralEditView,
     ReferralInspectView,
     ServiceSaveMixin,
@@ -139,8 +144,37 @@ class PathwayFilterSet(WagtailFilterSet):
         return filter_pathways_by_deadline(queryset, value)
 
 
-class ReferralIndexView(PersonSearchIndexView):
+class CaseIndexMixin:
+    """A row's title opens the record's case page (inspect: workflow buttons, history,
+    "Modifica"), not the edit form; the empty list says so in Italian with the right gender."""
+
+    no_results_found = ""  # "Nessuna segnalazione corrisponde alla ricerca."
+    no_results_at_all = ""  # "Non ci sono segnalazioni da mostrare."
+
+    def _get_title_column(self, field_name, column_class=TitleColumn, **kwargs):
+        column = super()._get_title_column(field_name, column_class, **kwargs)
+        column._get_url_func = self._case_page_url
+        return column
+
+    def _case_page_url(self, instance):
+        return self.get_inspect_url(instance) or self.get_edit_url(instance)
+
+    @cached_property
+    def no_results_message(self):
+        if self.is_searching or self.is_filtering:
+            return self.no_results_found
+        return self.no_results_at_all
+
+
+class BeneficiaryIndexView(CaseIndexMixin, PeopleIndexView):
+    no_results_found = _("Nessuna persona corrisponde alla ricerca.")
+    no_results_at_all = _("Non ci sono persone da mostrare.")
+
+
+class ReferralIndexView(CaseIndexMixin, PersonSearchIndexView):
     own_search_fields = ("protocol",)
+    no_results_found = _("Nessuna segnalazione corrisponde alla ricerca.")
+    no_results_at_all = _("Non ci sono segnalazioni da mostrare.")
 
     def search_ordering(self):
         if connection.vendor != "postgresql":
@@ -154,8 +188,10 @@ class ReferralIndexView(PersonSearchIndexView):
         )
 
 
-class PathwayIndexView(PersonSearchIndexView):
+class PathwayIndexView(CaseIndexMixin, PersonSearchIndexView):
     person_path = "referral__beneficiary"
+    no_results_found = _("Nessun percorso corrisponde alla ricerca.")
+    no_results_at_all = _("Non ci sono percorsi da mostrare.")
 
     def get_add_url(self):
         # A pathway is born from taking a referral in charge, never added by itself.
@@ -182,7 +218,7 @@ class ServiceEditViewSetMixin:
 
 class BeneficiaryViewSet(ImportExportViewSetMixin, ScopedViewSetMixin, SnippetViewSet):
     model = Beneficiary
-    index_view_class = PeopleIndexView
+    index_view_class = BeneficiaryIndexView
     export_kind = "people"
     icon = "user"
     menu_label = _("Persone")
@@ -204,9 +240,11 @@ class BeneficiaryViewSet(ImportExportViewSetMixin, ScopedViewSetMixin, SnippetVi
     search_fields = ["last_name", "first_name", "tax_code"]
     search_backend_name = None
     inspect_view_enabled = True
+    add_view_class = BeneficiaryCreateView
+    delete_view_class = BeneficiaryDeleteView
     inspect_view_class = BeneficiaryInspectView
     edit_view_class = AuditedEditView
-    inspect_view_fields_exclude = ["id", "anonymised_at", "revisions"]
+    inspect_view_fields_exclude = ["id", "anonymised_at", "revisions", "latest_revision"]
     edit_handler = ObjectList(
         [
             MultiFieldPanel(
@@ -289,6 +327,7 @@ class ReferralViewSet(
     inspect_view_enabled = True
     inspect_view_class = ReferralInspectView
     edit_view_class = ReferralEditView
+    delete_view_class = ReferralDeleteView
     inspect_view_fields = [
         "comune",
         "protocol",
@@ -383,6 +422,7 @@ class PathwayViewSet(ServiceEditViewSetMixin, ScopedViewSetMixin, SnippetViewSet
     inspect_view_enabled = True
     inspect_view_class = PathwayInspectView
     edit_view_class = PathwayEditView
+    delete_view_class = PathwayDeleteView
     inspect_view_fields = [
         "pathway_type",
         "intake_on",
