@@ -4,11 +4,12 @@ list (so one English title does not hide the rest of the day). Screenshots go to
 /tmp/h9-<name>.png (or ZO_E2E_SCREENSHOTS)."""
 
 import os
+import tempfile
 from pathlib import Path
 
 from tests.e2e.page_checks import assert_clean_page
 
-SHOTS = Path(os.environ.get("ZO_E2E_SCREENSHOTS") or "/tmp")
+SHOTS = Path(os.environ.get("ZO_E2E_SCREENSHOTS") or tempfile.gettempdir())
 
 
 class Day:

@@ -10,7 +10,7 @@ from decimal import Decimal
 import pytest
 
 from tests.e2e.conftest import CHROMIUM, log_in, type_date
-from tests.e2e.role_days import Day
+from tests.e2e.role_days import SHOTS, Day
 
 pytestmark = [
     pytest.mark.e2e,
@@ -46,6 +46,7 @@ def _edition_2026(comune, amount="20000.00"):
 def _refer_new_person(day, tax_code, shot):
     page = day.page
     day.visit("/admin/", f"{shot}-home")
+    page.get_by_role("button", name="Casi").click()  # the sidebar's group
     page.get_by_role("link", name="Segnalazioni").first.click()
     day.check()
     page.get_by_role("link", name="Nuova segnalazione").first.click()
@@ -89,8 +90,7 @@ def social_worker_day(day, social_worker, other_worker, *, shot="sw"):
     assert Beneficiary.objects.count() == 1
 
     # Their list shows it, dated the Italian way.
-    page.get_by_role("link", name="Segnalazioni").first.click()
-    day.check(f"{shot}-referral-list")
+    day.visit("/admin/snippets/casework/referral/", f"{shot}-referral-list")
     row = page.locator("tbody tr", has_text=PROTOCOL)
     assert row.count() == 1
     assert "15/11/2026" in row.inner_text()
@@ -242,7 +242,7 @@ def test_agency_takes_in_charge_places_activates_and_delivers(italian_page, live
     assert "12/2026" in delivered and "12,5" in delivered and "03/12/2026" in delivered
 
     # ...and in the person's page (the case's timeline).
-    page.get_by_role("link", name="Giovanna Zanetti").first.click()
+    page.get_by_role("link", name="Zanetti Giovanna").first.click()
     day.check("ag-person-timeline")
     timeline = page.locator("body").inner_text()
     assert "02/12/2026" in timeline, "the tutoring session is not in the person's timeline"
@@ -311,6 +311,7 @@ def test_programme_manager_decides_a_meeting_and_asks_for_a_quarterly_report(
     page.select_option("select[name=kind]", "quarterly")
     type_date(page, "input[name=period_start]", "01/10/2026")
     type_date(page, "input[name=period_end]", "31/12/2026")
+    page.screenshot(path=SHOTS / "h9-pm-report-typed.png", full_page=True)
     page.get_by_role("button", name="Genera ora").click()
     page.wait_for_url("**/inspect/**")
     day.check("pm-report-queued")
@@ -329,4 +330,87 @@ def test_programme_manager_decides_a_meeting_and_asks_for_a_quarterly_report(
     run.refresh_from_db()
     assert run.status == RunStatus.DONE
     assert built_for == [("quarterly", datetime.date(2026, 10, 1), datetime.date(2026, 12, 31))]
+    day.assert_all_pages_clean()
+
+
+# --- 4. The social worker's day in English ---------------------------------------------------
+
+# Italian words of the pages the English run visits: none may be left once the catalogue is
+# filled in (the data, e.g. "Lumezzane" or the person's name, stay as typed).
+ITALIAN_WORDS = (
+    "Nuova segnalazione",
+    "Segnalazioni",
+    "Registra la segnalazione",
+    "Codice fiscale",
+    "Cognome",
+    "Data di nascita",
+    "Data segnalazione",
+    "Comune inviante",
+    "Protocollo",
+    "Persona",
+    "Casi",
+    "Cerca",
+)
+
+
+def _assert_english(day):
+    text = day.page.locator("body").inner_text()
+    left = [word for word in ITALIAN_WORDS if word in text]
+    if left:
+        day.unclean.append(f"{day.page.url}: Italian words in the English run: {left}")
+
+
+@pytest.mark.xfail(
+    strict=False,
+    reason="English catalogue being filled (locale/en/LC_MESSAGES/django.po is all empty msgstr)",
+)
+def test_social_worker_day_in_english(browser, live_server):
+    from wagtail.users.models import UserProfile
+
+    from casework.cases.models import Referral
+    from tests import factories as f
+
+    worker, other = _social_workers()
+    profile = UserProfile.get_for_user(worker)
+    profile.preferred_language = "en"
+    profile.save()
+    context = browser.new_context(locale="en-GB", timezone_id="Europe/Rome")
+    page = context.new_page()
+    day = Day(page, live_server.url)
+    log_in(page, day.base, worker)
+
+    # The same walk, by the pages' addresses (the English labels are not known here).
+    day.visit("/admin/", "en-home")
+    _assert_english(day)
+    day.visit("/admin/snippets/casework/referral/", "en-list-empty")
+    _assert_english(day)
+    page.locator('a[href$="/admin/snippets/casework/referral/add/"]').first.click()
+    day.check("en-new-referral")
+    _assert_english(day)
+    assert "New referral" in page.locator("body").inner_text()
+    tax_code = f.make_tax_code(4242, birth_date=BIRTH, sex="F")
+    page.locator("form[method=post] input[name=tax_code]").fill(tax_code)
+    page.locator("input[name=first_name]").fill("Giovanna")
+    page.locator("input[name=last_name]").fill("Zanetti")
+    type_date(page, "input[name=birth_date]", "05/03/1985")
+    page.locator("select[name=residence_comune]").select_option(label="Lumezzane")
+    page.locator("select[name=comune]").select_option(label="Lumezzane")
+    page.locator("input[name=protocol]").fill(PROTOCOL)
+    type_date(page, "input[name=referred_on]", "15/11/2026")
+    page.locator("form[method=post] button[type=submit]").click()
+    day.check("en-referral-saved")
+    _assert_english(day)
+    referral = Referral.objects.get(protocol=PROTOCOL)
+    assert referral.referred_on == datetime.date(2026, 11, 15)  # the Italian way, in English too
+    assert referral.beneficiary.birth_date == BIRTH
+
+    day.visit("/admin/snippets/casework/referral/", "en-list")
+    _assert_english(day)
+    assert "15/11/2026" in page.locator("tbody tr", has_text=PROTOCOL).inner_text()
+
+    page.context.clear_cookies()
+    log_in(page, day.base, other)
+    day.visit("/admin/snippets/casework/referral/")
+    assert PROTOCOL not in page.locator("body").inner_text()
+    context.close()
     day.assert_all_pages_clean()
