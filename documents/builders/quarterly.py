@@ -122,7 +122,7 @@ def build(report, *, comune, start, end):
                 Column(_("Segnalazioni ricevute")),
                 Column(_("Prese in carico")),
                 Column(_("di cui entro la scadenza")),
-                Column(_("% entro la scadenza"), PERCENT),
+                Column(_("Entro la scadenza (%)"), PERCENT),
             ],
             rows=rows,
             total=total,
@@ -158,7 +158,7 @@ def build(report, *, comune, start, end):
             + [
                 Column(_("Totale attivati")),
                 Column(_("entro 15 giorni dalla presa in carico")),
-                Column(_("% entro 15 giorni"), PERCENT),
+                Column(_("Entro 15 giorni (%)"), PERCENT),
             ],
             rows=rows,
             total=total,
