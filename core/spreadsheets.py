@@ -96,6 +96,9 @@ XLSX_DATE_FORMAT = "DD/MM/YYYY"
 XLSX_DATETIME_FORMAT = "DD/MM/YYYY HH:MM"
 
 
+XLSX_AMOUNT_FORMAT = "#,##0.00"
+
+
 def _append_sheet(workbook, title, headers, rows):
     from openpyxl.cell import WriteOnlyCell
 
@@ -113,6 +116,8 @@ def _append_sheet(workbook, title, headers, rows):
                 cell.number_format = XLSX_DATETIME_FORMAT
             elif isinstance(value, datetime.date):
                 cell.number_format = XLSX_DATE_FORMAT
+            elif isinstance(value, Decimal):
+                cell.number_format = XLSX_AMOUNT_FORMAT  # 1.234,56 in an Italian Excel
             cells.append(cell)
         sheet.append(cells)
 
