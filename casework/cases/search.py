@@ -23,7 +23,7 @@ from wagtail.snippets.views.snippets import IndexView as SnippetIndexView
 from .models import Beneficiary
 
 # Accented letters of Italian and of the names most often met in the programme, and the plain
-# letter each one is compared as. Migration 0012 builds its indexes on exactly this expression.
+# letter each one is compared as (migration 0012's ``zo_normalise`` translates the same ones).
 ACCENTED = "àáâãäåèéêëìíîïòóôõöùúûüýÿçñÀÁÂÃÄÅÈÉÊËÌÍÎÏÒÓÔÕÖÙÚÛÜÝÇÑ"
 PLAIN = "aaaaaaeeeeiiiiooooouuuuyycnAAAAAAEEEEIIIIOOOOOUUUUYCN"
 # The most words a query is split into: more would only slow the query down.
@@ -42,21 +42,14 @@ def query_words(query):
 
 
 class Normalised(Func):
-    """``UPPER(TRANSLATE(column::text, accented, plain))`` on PostgreSQL (the expression of the
-    trigram indexes of migration 0012). SQLite has no TRANSLATE (and nested REPLACEs overflow
-    its parser): there the same comparison is ``normalise`` itself, registered on the
-    connection as a deterministic SQL function."""
+    """``zo_normalise(column)``: the column upper case, accented letters as plain letters. On
+    PostgreSQL the function is created by migration 0012 (``UPPER(TRANSLATE(...))`` in PL/pgSQL,
+    declared costly so that the planner reads the trigram indexes built on the same expression
+    rather than computing it row by row); on SQLite it is ``normalise`` itself, registered on
+    the connection as a deterministic SQL function."""
 
     output_field = CharField()
     function = "zo_normalise"
-
-    def as_postgresql(self, compiler, connection, **extra_context):
-        return self.as_sql(
-            compiler,
-            connection,
-            template=f"UPPER(TRANSLATE(%(expressions)s::text, '{ACCENTED}', '{PLAIN}'))",
-            **extra_context,
-        )
 
     def as_sqlite(self, compiler, connection, **extra_context):
         connection.ensure_connection()
