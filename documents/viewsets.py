@@ -22,6 +22,8 @@ from .models import ReportKind, ReportRun
 from .periods import previous_quarter
 
 MESSAGE_QUEUED = _("Report messo in coda: la pagina si aggiorna da sola fino al termine.")
+MESSAGE_NOT_QUEUED = _("Il report non è stato messo in coda: correggere gli errori indicati.")
+EMPTY = "—"
 
 
 class ReportRunPermissionPolicy(ModelPermissionPolicy):
@@ -125,6 +127,10 @@ def use_generate_button(menu_items, request, context):
 
 
 class ReportRunCreateView(CreateView):
+    # Wagtail's generic "%(model_name)s could not be created" glues the name and gets the gender
+    # wrong in Italian: the report's own sentence instead.
+    error_message = MESSAGE_NOT_QUEUED
+
     def get_page_title(self):
         return _("Genera un report")
 
@@ -151,11 +157,11 @@ class ReportRunInspectView(InspectView):
         return self.object.scope_label
 
     def get_requested_by_display_value(self):
-        return self.object.requested_by_label if not self.object.schedule_name else "–"
+        return self.object.requested_by_label if not self.object.schedule_name else EMPTY
 
     def get_field_display_value(self, field_name, field):
         value = super().get_field_display_value(field_name, field)
-        return "–" if value in (None, "") else value
+        return EMPTY if value in (None, "") else value
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
