@@ -37,10 +37,30 @@ class ItalianDecimalWidget(widgets.DecimalWidget):
 
 
 class ChoiceLabelWidget(widgets.Widget):
-    """Writes the code of a choice field: what the import reads back."""
+    """Writes a value as text (a choice arrives as its label, see ``ChoiceField``)."""
 
     def render(self, value, obj=None, **kwargs):
         return "" if value is None else str(value)
+
+
+class ChoiceField(fields.Field):
+    """A choice written with its Italian label («Ricevuta», «Tirocinio»), as the screens show
+    it; the import reads labels as well as codes, so an export can still be imported again."""
+
+    def get_value(self, instance):
+        *links, last = self.attribute.split("__")
+        for link in links:
+            instance = getattr(instance, link, None)
+            if instance is None:
+                return None
+        if not getattr(instance, last, None):
+            return None
+        display = getattr(instance, f"get_{last}_display", None)
+        return display() if display else getattr(instance, last)
+
+
+def _choice(attribute, column_name):
+    return ChoiceField(attribute=attribute, column_name=column_name, widget=ChoiceLabelWidget())
 
 
 def _date(attribute, column_name):
@@ -102,23 +122,23 @@ class ReferralResource(ScopedResource):
 
     importer_class = ReferralImporter
 
-    protocollo = _text("protocol", "protocollo")
-    comune = _text("comune__name", "comune")
-    data_segnalazione = _date("referred_on", "data_segnalazione")
-    codice_fiscale = _text("beneficiary__tax_code", "codice_fiscale")
-    cognome = _text("beneficiary__last_name", "cognome")
-    nome = _text("beneficiary__first_name", "nome")
-    data_nascita = _date("beneficiary__birth_date", "data_nascita")
-    sesso = _text("beneficiary__sex", "sesso")
-    telefono = _text("beneficiary__phone", "telefono")
-    email = _text("beneficiary__email", "email")
-    condizione = _text("beneficiary__employment_condition", "condizione")
-    target = _text("beneficiary__target_group", "target")
-    percorso_proposto = _text("proposed_pathway_type", "percorso_proposto")
-    assistente_sociale = _text("social_worker_name", "assistente_sociale")
-    note = _text("reason", "note")
-    stato = _text("status", "stato")
-    presa_in_carico_entro = _date("intake_due_on", "presa_in_carico_entro")
+    protocollo = _text("protocol", _("Protocollo"))
+    comune = _text("comune__name", _("Comune"))
+    data_segnalazione = _date("referred_on", _("Data segnalazione"))
+    codice_fiscale = _text("beneficiary__tax_code", _("Codice fiscale"))
+    cognome = _text("beneficiary__last_name", _("Cognome"))
+    nome = _text("beneficiary__first_name", _("Nome"))
+    data_nascita = _date("beneficiary__birth_date", _("Data nascita"))
+    sesso = _choice("beneficiary__sex", _("Sesso"))
+    telefono = _text("beneficiary__phone", _("Telefono"))
+    email = _text("beneficiary__email", _("Email"))
+    condizione = _choice("beneficiary__employment_condition", _("Condizione"))
+    target = _choice("beneficiary__target_group", _("Target"))
+    percorso_proposto = _choice("proposed_pathway_type", _("Percorso proposto"))
+    assistente_sociale = _text("social_worker_name", _("Assistente sociale"))
+    note = _text("reason", _("Note"))
+    stato = _choice("status", _("Stato"))
+    presa_in_carico_entro = _date("intake_due_on", _("Presa in carico entro"))
 
     class Meta:
         model = Referral
@@ -154,17 +174,17 @@ class BeneficiaryResource(ScopedResource):
 
     scope_field = "residence_comune"
 
-    codice_fiscale = _text("tax_code", "codice_fiscale")
-    cognome = _text("last_name", "cognome")
-    nome = _text("first_name", "nome")
-    data_nascita = _date("birth_date", "data_nascita")
-    sesso = _text("sex", "sesso")
-    comune = _text("residence_comune__name", "comune_residenza")
-    indirizzo = _text("address", "indirizzo")
-    telefono = _text("phone", "telefono")
-    email = _text("email", "email")
-    condizione = _text("employment_condition", "condizione")
-    target = _text("target_group", "target")
+    codice_fiscale = _text("tax_code", _("Codice fiscale"))
+    cognome = _text("last_name", _("Cognome"))
+    nome = _text("first_name", _("Nome"))
+    data_nascita = _date("birth_date", _("Data nascita"))
+    sesso = _choice("sex", _("Sesso"))
+    comune = _text("residence_comune__name", _("Comune di residenza"))
+    indirizzo = _text("address", _("Indirizzo"))
+    telefono = _text("phone", _("Telefono"))
+    email = _text("email", _("Email"))
+    condizione = _choice("employment_condition", _("Condizione"))
+    target = _choice("target_group", _("Target"))
 
     class Meta:
         model = Beneficiary
@@ -194,15 +214,17 @@ class BudgetResource(ScopedResource):
 
     importer_class = BudgetImporter
 
-    comune = _text("comune__name", "comune")
-    edizione = _text("edition__name", "edizione")
-    importo = fields.Field(attribute="amount", column_name="importo", widget=ItalianDecimalWidget())
-    note = _text("notes", "note")
+    comune = _text("comune__name", _("Comune"))
+    edizione = _text("edition__name", _("Edizione"))
+    importo = fields.Field(
+        attribute="amount", column_name=_("Importo"), widget=ItalianDecimalWidget()
+    )
+    note = _text("notes", _("Note"))
     impegnato = fields.Field(
-        attribute="committed", column_name="impegnato", widget=ItalianDecimalWidget()
+        attribute="committed", column_name=_("Impegnato"), widget=ItalianDecimalWidget()
     )
     residuo = fields.Field(
-        attribute="remaining", column_name="residuo", widget=ItalianDecimalWidget()
+        attribute="remaining", column_name=_("Residuo"), widget=ItalianDecimalWidget()
     )
 
     class Meta:
@@ -216,19 +238,19 @@ class BudgetResource(ScopedResource):
 
 
 class VoucherResource(ScopedResource):
-    comune = _text("comune__name", "comune")
-    edizione = _text("edition__name", "edizione")
-    protocollo = _text("pathway__referral__protocol", "protocollo")
-    codice_fiscale = _text("pathway__referral__beneficiary__tax_code", "codice_fiscale")
-    voce = _text("kind", "voce")
+    comune = _text("comune__name", _("Comune"))
+    edizione = _text("edition__name", _("Edizione"))
+    protocollo = _text("pathway__referral__protocol", _("Protocollo"))
+    codice_fiscale = _text("pathway__referral__beneficiary__tax_code", _("Codice fiscale"))
+    voce = _choice("kind", _("Voce"))
     quantita = fields.Field(
-        attribute="quantity", column_name="quantita", widget=ItalianDecimalWidget()
+        attribute="quantity", column_name=_("Quantità"), widget=ItalianDecimalWidget()
     )
-    netto = fields.Field(attribute="net", column_name="netto", widget=ItalianDecimalWidget())
-    iva = fields.Field(attribute="vat", column_name="iva", widget=ItalianDecimalWidget())
-    lordo = fields.Field(attribute="gross", column_name="lordo", widget=ItalianDecimalWidget())
-    stato = _text("status", "stato")
-    creato_il = _date("created_at", "creato_il")
+    netto = fields.Field(attribute="net", column_name=_("Netto"), widget=ItalianDecimalWidget())
+    iva = fields.Field(attribute="vat", column_name=_("IVA"), widget=ItalianDecimalWidget())
+    lordo = fields.Field(attribute="gross", column_name=_("Lordo"), widget=ItalianDecimalWidget())
+    stato = _choice("status", _("Stato"))
+    creato_il = _date("created_at", _("Creato il"))
 
     class Meta:
         model = Voucher

@@ -9,9 +9,12 @@ from decimal import Decimal
 import openpyxl
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
+from casework.cases.choices import TargetGroup
 from casework.models import AuditEvent, Budget
 from core.spreadsheets import neutralise
+from network.choices import PathwayType
 from tests import factories as f
 
 pytestmark = pytest.mark.django_db
@@ -74,15 +77,21 @@ def test_referral_csv_is_italian_scoped_and_neutralised(client, social_worker_a,
 
     response = client.get(reverse("casework_imports:export", args=["referrals", "csv"]))
 
+    today = timezone.localdate().strftime("%Y-%m-%d")
+    assert response["Content-Disposition"] == f'attachment; filename="segnalazioni-{today}.csv"'
     rows = read_csv(response)
-    assert rows[0][:4] == ["protocollo", "comune", "data_segnalazione", "codice_fiscale"]
+    assert rows[0][:4] == ["Protocollo", "Comune", "Data segnalazione", "Codice fiscale"]
     assert [r[0] for r in rows[1:]] == ["P-A"]  # Sarezzo's referral is not there
     row = dict(zip(rows[0], rows[1], strict=True))
-    assert row["cognome"] == "'" + FORMULA
-    assert row["nome"] == "'+39 333"
-    assert row["telefono"] == "'@SUM(1)"
-    assert row["note"] == "'-2+3"
-    assert row["data_segnalazione"] == "01/09/2016"
+    assert row["Cognome"] == "'" + FORMULA
+    assert row["Nome"] == "'+39 333"
+    assert row["Telefono"] == "'@SUM(1)"
+    assert row["Note"] == "'-2+3"
+    assert row["Data segnalazione"] == "01/09/2016"
+    # Choices by their labels, never the codes.
+    assert row["Stato"] == "Ricevuta"
+    assert row["Percorso proposto"] in {label for _code, label in PathwayType.choices}
+    assert row["Sesso"] in {"Maschio", "Femmina"}
     event = AuditEvent.objects.get(action="export")
     assert event.user == social_worker_a
 
@@ -93,12 +102,15 @@ def test_referral_xlsx_has_typed_cells_and_no_formula(client, social_worker_a, r
     response = client.get(reverse("casework_imports:export", args=["referrals", "xlsx"]))
 
     workbook = openpyxl.load_workbook(io.BytesIO(body(response)))
+    assert workbook.sheetnames == ["Segnalazioni"]
     sheet = workbook.active
     header = [c.value for c in sheet[1]]
     cells = dict(zip(header, sheet[2], strict=True))
-    assert cells["cognome"].data_type == "s"
-    assert cells["cognome"].value == "'" + FORMULA
-    assert cells["data_segnalazione"].value == datetime.datetime(2016, 9, 1)
+    assert cells["Cognome"].data_type == "s"
+    assert cells["Cognome"].value == "'" + FORMULA
+    assert cells["Data segnalazione"].value == datetime.datetime(2016, 9, 1)
+    assert cells["Data segnalazione"].number_format == "DD/MM/YYYY"
+    assert cells["Stato"].value == "Ricevuta"
     assert sheet.max_row == 2
 
 
@@ -125,11 +137,16 @@ def test_budget_export_has_committed_and_remaining(client, programme_manager, co
 
     rows = read_csv(client.get(reverse("casework_imports:export", args=["budgets", "csv"])))
     assert rows == [
-        ["comune", "edizione", "importo", "note", "impegnato", "residuo"],
+        ["Comune", "Edizione", "Importo", "Note", "Impegnato", "Residuo"],
         ["Lumezzane", "2016-2017", "12500,50", "", "0,00", "12500,50"],
     ]
-    table = read_xlsx(client.get(reverse("casework_imports:export", args=["budgets", "xlsx"])))
-    assert table[1][2] == 12500.5  # a number cell, not text
+    response = client.get(reverse("casework_imports:export", args=["budgets", "xlsx"]))
+    today = timezone.localdate().strftime("%Y-%m-%d")
+    assert response["Content-Disposition"].endswith(f'filename="budget-{today}.xlsx"')
+    workbook = openpyxl.load_workbook(io.BytesIO(body(response)))
+    assert workbook.sheetnames == ["Budget"]
+    assert workbook.active["C2"].value == 12500.5  # a number cell, not text
+    assert workbook.active["C2"].number_format == "#,##0.00"
 
 
 def test_export_needs_the_export_permission(client, agency_operator):
@@ -149,7 +166,31 @@ def test_people_and_vouchers_exports_open(client, social_worker_a, referrals):
     vouchers = read_csv(client.get(reverse("casework_imports:export", args=["vouchers", "csv"])))
 
     assert [row[1] for row in people[1:]] == ["'" + FORMULA]
-    assert vouchers[0][0] == "comune" and len(vouchers) == 1
+    assert people[0][:6] == [
+        "Codice fiscale",
+        "Cognome",
+        "Nome",
+        "Data nascita",
+        "Sesso",
+        "Comune di residenza",
+    ]
+    assert people[1][10] in {str(label) for _code, label in TargetGroup.choices}
+    assert vouchers[0][0] == "Comune" and len(vouchers) == 1
+
+
+def test_voucher_export_has_italian_labels(client, programme_manager):
+    voucher = f.VoucherFactory()
+    client.force_login(programme_manager)
+
+    rows = read_csv(client.get(reverse("casework_imports:export", args=["vouchers", "csv"])))
+
+    assert rows[0] == [
+        "Comune", "Edizione", "Protocollo", "Codice fiscale", "Voce", "Quantità", "Netto", "IVA",
+        "Lordo", "Stato", "Creato il",
+    ]  # fmt: skip
+    row = dict(zip(rows[0], rows[1], strict=True))
+    assert row["Voce"] == voucher.get_kind_display() and row["Voce"] != voucher.kind
+    assert row["Stato"] == voucher.get_status_display() and row["Stato"] != voucher.status
 
 
 def test_wagtail_list_export_is_neutralised_and_italian(client, social_worker_a, referrals):
