@@ -119,10 +119,20 @@ def _progress(run, value):
     ReportRun.objects.filter(pk=run.pk).update(progress=value)
 
 
+# File names are read by people: Italian words, not the stored codes ("quarterly").
+FILE_KIND_NAMES = {
+    ReportKind.QUARTERLY: "trimestrale",
+    ReportKind.SEMESTER: "semestrale-esiti",
+    ReportKind.BUDGET: "verifica-budget",
+    ReportKind.INVOICES: "verifica-fatture",
+}
+
+
 def _filename(run, extension):
     scope = run.comune.name if run.comune_id else "programma"
     slug = "".join(ch if ch.isalnum() else "-" for ch in scope.lower()).strip("-")
-    return f"{run.kind}-{slug}-{run.period_start:%Y%m%d}-{run.period_end:%Y%m%d}.{extension}"
+    kind = FILE_KIND_NAMES.get(run.kind, "report")
+    return f"{kind}-{slug}-{run.period_start:%Y-%m-%d}-{run.period_end:%Y-%m-%d}.{extension}"
 
 
 def file_documents(run, *, pdf, xlsx):

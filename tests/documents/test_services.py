@@ -157,8 +157,22 @@ def test_documents_have_size_hash_and_titles(report_data):
     assert run.document.file_size > 1000
     assert run.document.file_hash
     # Storage adds a suffix when the name exists: a regenerated report never overwrites one.
-    assert run.document.filename.startswith("invoices-lumezzane-20170101-20170331")
+    assert run.document.filename.startswith("verifica-fatture-lumezzane-2017-01-01-2017-03-31")
     assert run.document.filename.endswith(".pdf")
     assert run.spreadsheet.filename.endswith(".xlsx")
     assert run.document.title.endswith("(PDF)")
     assert Decimal(run.progress) == 100
+
+
+def test_report_file_names_are_italian(db):
+    import datetime as dt
+
+    from tests import factories as f
+
+    run = ReportRun(
+        kind="quarterly",
+        period_start=dt.date(2026, 10, 1),
+        period_end=dt.date(2026, 12, 31),
+        comune=f.comune("Lumezzane"),
+    )
+    assert services._filename(run, "pdf") == "trimestrale-lumezzane-2026-10-01-2026-12-31.pdf"
