@@ -56,8 +56,8 @@ def _scoped_pathways(user):
 
 
 def _confirm_url(pathway, position, *, back=""):
-    url = reverse("casework_place_confirm", args=[pathway.pk, position.pk])
-    return f"{url}?{urlencode({'next': back})}" if back else url
+    query = {"posizione": position.pk, **({"next": back} if back else {})}
+    return f"{reverse('casework_place_confirm', args=[pathway.pk])}?{urlencode(query)}"
 
 
 class MatchingBaseView(WagtailAdminTemplateMixin, TemplateView):
@@ -182,21 +182,24 @@ class PlaceConfirmView(MatchingBaseView):
     then "Conferma la collocazione". Only this POST places."""
 
     template_name = "casework/matching/place_confirm.html"
-    required_permissions = ("casework.view_pathway", "casework.change_pathway")
+    model = Pathway  # the record the URL's pk names (the scoping sweep reads it)
+    required_permissions = ("casework.view_pathway",)
     page_title = gettext_lazy("Conferma la collocazione")
 
     def setup_objects(self):
+        # Another Comune's pathway is a 404 before anything else, permission included.
         self.pathway = _scoped_pathways(self.request.user).filter(pk=self.kwargs["pk"]).first()
         if self.pathway is None:
             raise Http404
+        if not self.request.user.has_perm("casework.change_pathway"):
+            raise PermissionDenied
+        self.matching_url = reverse("casework_pathway_matching", args=[self.pathway.pk])
+        chosen = self.request.POST.get("position") or self.request.GET.get("posizione") or ""
         self.position = (
             with_free_seats(Position.objects.select_related("host__comune"))
-            .filter(pk=self.kwargs["position_pk"])
+            .filter(pk=int(chosen) if chosen.isdigit() else 0)
             .first()
         )
-        if self.position is None:
-            raise Http404
-        self.matching_url = reverse("casework_pathway_matching", args=[self.pathway.pk])
         back = self.request.GET.get("next") or self.request.POST.get("next") or ""
         if not url_has_allowed_host_and_scheme(
             back, allowed_hosts={self.request.get_host()}, require_https=False
@@ -227,12 +230,18 @@ class PlaceConfirmView(MatchingBaseView):
 
     def get(self, request, *args, **kwargs):
         self.setup_objects()
+        if self.position is None:
+            messages.error(request, _("Scegliere una posizione."))
+            return redirect(self.matching_url)
         record_event(request.user, Action.VIEW, self.pathway, detail="place_confirm")
         return super().get(request, *args, **kwargs)
 
     def post(self, request, *args, **kwargs):
         self.setup_objects()
         pathway, position = self.pathway, self.position
+        if position is None:
+            messages.error(request, _("Scegliere una posizione."))
+            return redirect(self.matching_url)
         try:
             services.place_at_position(pathway, position=position, user=request.user)
         except ValidationError as error:
@@ -272,7 +281,7 @@ def matching_urlpatterns():
             name="casework_position_candidates",
         ),
         path(
-            "casi/percorsi/<int:pk>/colloca/<int:position_pk>/",
+            "casi/percorsi/<int:pk>/colloca/",
             PlaceConfirmView.as_view(),
             name="casework_place_confirm",
         ),

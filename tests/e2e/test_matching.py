@@ -63,7 +63,7 @@ def test_the_operator_places_after_confirming(italian_page, live_server):
     assert "Magazziniere a tempo pieno" not in body  # 38 h for a person available 20 h
     assert "entro la disponibilità di 20 ore" in body
 
-    page.get_by_role("link", name="Colloca presso Assistente di biblioteca").click()
+    page.get_by_role("link", name="Colloca qui: Assistente di biblioteca").click()
     page.wait_for_url("**/colloca/**")
     assert_clean_page(page)
     summary = page.locator("main").inner_text()
