@@ -181,7 +181,7 @@ class CasePageMixin:
     """What the three case pages share: Italian values, "Modifica" as a visible action (not
     behind "…"), the history."""
 
-    history_url_name = None
+    page_title = gettext_lazy("Scheda")  # Wagtail's "Controlla" reads as a command
 
     def get_field_display_value(self, field_name, field):
         value = super().get_field_display_value(field_name, field)
