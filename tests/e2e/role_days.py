@@ -30,6 +30,12 @@ class Day:
             self.unclean.append(str(error))
         return self.page
 
+    def click(self, locator, shot=None):
+        """Click what loads another page, and wait for that page (not the one still showing)."""
+        with self.page.expect_navigation():
+            locator.click()
+        return self.check(shot)
+
     def visit(self, path, shot=None):
         response = self.page.goto(self.base + path)
         self.check(shot)

@@ -10,7 +10,7 @@ from decimal import Decimal
 import pytest
 
 from tests.e2e.conftest import CHROMIUM, log_in, type_date
-from tests.e2e.role_days import SHOTS, Day
+from tests.e2e.role_days import Day
 
 pytestmark = [
     pytest.mark.e2e,
@@ -47,10 +47,14 @@ def _refer_new_person(day, tax_code, shot):
     page = day.page
     day.visit("/admin/", f"{shot}-home")
     page.get_by_role("button", name="Casi").click()  # the sidebar's group
-    page.get_by_role("link", name="Segnalazioni").first.click()
-    day.check()
-    page.get_by_role("link", name="Nuova segnalazione").first.click()
-    day.check(f"{shot}-new-referral")
+    day.click(page.get_by_role("link", name="Segnalazioni").first)
+    day.check(f"{shot}-list-before")
+    # The list's add button (Wagtail labels it "Aggiungi ..."), which opens "Nuova segnalazione".
+    day.click(
+        page.locator('main a[href$="/admin/snippets/casework/referral/add/"]').first,
+        f"{shot}-new-referral",
+    )
+    assert page.get_by_role("heading", name="Nuova segnalazione").count() >= 1
     page.locator("form[method=post] input[name=tax_code]").fill(tax_code)
     page.locator("input[name=first_name]").fill("Giovanna")
     page.locator("input[name=last_name]").fill("Zanetti")
@@ -62,8 +66,7 @@ def _refer_new_person(day, tax_code, shot):
     type_date(page, "input[name=referred_on]", "15/11/2026")
     page.locator("select[name=proposed_pathway_type]").select_option("tirocinio")
     page.locator("textarea[name=reason]").fill("Disoccupata da due anni, vuole rimettersi in gioco")
-    page.get_by_role("button", name="Registra la segnalazione").click()
-    day.check(f"{shot}-referral-saved")
+    day.click(page.get_by_role("button", name="Registra la segnalazione"), f"{shot}-referral-saved")
 
 
 def social_worker_day(day, social_worker, other_worker, *, shot="sw"):
@@ -153,56 +156,47 @@ def test_agency_takes_in_charge_places_activates_and_delivers(italian_page, live
 
     # From the list, the row opens the case.
     day.visit("/admin/snippets/casework/referral/", "ag-referral-list")
-    page.locator("tbody tr", has_text=PROTOCOL).get_by_role("link").first.click()
-    day.check("ag-case")
+    day.click(page.locator("tbody tr", has_text=PROTOCOL).get_by_role("link").first, "ag-case")
     assert "Zanetti" in page.locator("body").inner_text()
 
     # Prendi in carico, on 20/11/2026.
-    page.get_by_role("link", name="Prendi in carico").first.click()
-    day.check("ag-take")
+    day.click(page.get_by_role("link", name="Prendi in carico").first, "ag-take")
     type_date(page, "input[name=on]", "20/11/2026")
     page.locator("select[name=pathway_type]").select_option("tirocinio")
-    page.get_by_role("button", name="Conferma").click()
-    day.check("ag-taken")
+    day.click(page.get_by_role("button", name="Conferma"), "ag-taken")
     pathway = Pathway.objects.get(referral=referral)
     assert pathway.intake_on == datetime.date(2026, 11, 20)
 
     # Defines the traineeship: the closed position is not offered, the open one is.
-    page.get_by_role("link", name="Definisci il percorso").first.click()
-    day.check("ag-define")
+    day.click(page.get_by_role("link", name="Definisci il percorso").first, "ag-define")
     offered = page.locator("select[name=position] option").all_inner_texts()
     assert any("Aiuto magazziniere" in text for text in offered), offered
     assert not any("Posizione chiusa" in text for text in offered), offered
     type_date(page, "input[name=first_interview_on]", "24/11/2026")
     page.locator("textarea[name=assessment]").fill("Motivata, puntuale")
-    page.get_by_role("button", name="Conferma").click()
-    day.check("ag-defined")
+    day.click(page.get_by_role("button", name="Conferma"), "ag-defined")
     pathway.refresh_from_db()
     assert pathway.status == "matching"
     assert pathway.first_interview_on == datetime.date(2026, 11, 24)
 
     # Places her: matching, "Colloca qui", then the confirmation.
-    page.get_by_role("link", name="Cerca postazioni adatte (matching)").click()
-    day.check("ag-matching")
-    page.locator("tr", has_text="Aiuto magazziniere").get_by_role(
+    day.click(page.get_by_role("link", name="Cerca postazioni adatte (matching)"), "ag-matching")
+    place = page.locator("tr", has_text="Aiuto magazziniere").get_by_role(
         "link", name="Colloca qui"
-    ).click()
-    day.check("ag-place-confirm")
+    )
+    day.click(place, "ag-place-confirm")
     pathway.refresh_from_db()
     assert pathway.position_id is None  # nothing placed before the confirmation
-    page.get_by_role("button", name="Conferma la collocazione").click()
-    day.check("ag-placed")
+    day.click(page.get_by_role("button", name="Conferma la collocazione"), "ag-placed")
     pathway.refresh_from_db()
     assert pathway.position_id == position.pk
 
     # Activates it on 01/12/2026.
     pathway_path = f"/admin/snippets/casework/pathway/inspect/{pathway.pk}/"
     day.visit(pathway_path)
-    page.get_by_role("link", name="Attiva", exact=True).click()
-    day.check("ag-activate")
+    day.click(page.get_by_role("link", name="Attiva", exact=True), "ag-activate")
     type_date(page, "input[name=on]", "01/12/2026")
-    page.get_by_role("button", name="Conferma").click()
-    day.check("ag-active")
+    day.click(page.get_by_role("button", name="Conferma"), "ag-active")
     pathway.refresh_from_db()
     assert (pathway.status, pathway.activated_on) == ("active", datetime.date(2026, 12, 1))
 
@@ -214,23 +208,22 @@ def test_agency_takes_in_charge_places_activates_and_delivers(italian_page, live
     day.visit(pathway_path, "ag-pathway-before-delivery")
     section = page.locator("#erogazione")
     assert section.count() == 1, "the pathway page has no delivery section (id=erogazione)"
-    section.get_by_role("link", name="Registra tutoraggio").click()
-    day.check("ag-tutoring-form")
+    day.click(section.get_by_role("link", name="Registra tutoraggio"), "ag-tutoring-form")
     type_date(page, "input[name=on]", "02/12/2026")
     page.locator("input[name=hours]").press_sequentially("2,5")
     page.locator("textarea[name=note]").fill("Primo incontro in cooperativa")
-    page.get_by_role("button", name="Conferma").click()
-    day.check()
+    day.click(page.get_by_role("button", name="Conferma"))
     session = TutoringSession.objects.get()
     assert (session.on, session.hours) == (datetime.date(2026, 12, 2), Decimal("2.5"))
 
-    page.locator("#erogazione").get_by_role("link", name="Registra foglio ore").click()
-    day.check("ag-timesheet-form")
+    day.click(
+        page.locator("#erogazione").get_by_role("link", name="Registra foglio ore"),
+        "ag-timesheet-form",
+    )
     type_date(page, "input[name=month]", "01/12/2026")
     page.locator("input[name=hours_worked]").press_sequentially("12,5")
     type_date(page, "input[name=payslip_delivered_on]", "3/12/2026")
-    page.get_by_role("button", name="Conferma").click()
-    day.check()
+    day.click(page.get_by_role("button", name="Conferma"))
     sheet = Timesheet.objects.get()
     assert (sheet.month, sheet.hours_worked) == (datetime.date(2026, 12, 1), Decimal("12.5"))
     assert sheet.payslip_delivered_on == datetime.date(2026, 12, 3)
@@ -242,13 +235,17 @@ def test_agency_takes_in_charge_places_activates_and_delivers(italian_page, live
     assert "12/2026" in delivered and "12,5" in delivered and "03/12/2026" in delivered
 
     # ...and in the person's page (the case's timeline).
-    page.get_by_role("link", name="Zanetti Giovanna").first.click()
-    day.check("ag-person-timeline")
-    timeline = page.locator("body").inner_text()
-    assert "02/12/2026" in timeline, "the tutoring session is not in the person's timeline"
-    assert "Foglio ore" in timeline or "foglio ore" in timeline, "no timesheet in the timeline"
-    assert "01/12/2026" in timeline  # the activation
-    assert "20/11/2026" in timeline  # the intake
+    day.click(page.get_by_role("link", name="Zanetti Giovanna").first, "ag-person-timeline")
+    assert f"/beneficiary/inspect/{referral.beneficiary_id}/" in page.url
+    timeline = page.locator("#timeline")
+
+    def event(kind):
+        return timeline.locator(f"tr[data-kind={kind}]").first.inner_text()
+
+    assert "02/12/2026" in event("tutoring") and "2,5 ore" in event("tutoring")
+    assert "03/12/2026" in event("payslip") and "12/2026" in event("payslip")  # the timesheet
+    assert "01/12/2026" in event("activated")
+    assert "20/11/2026" in event("intake")
     day.assert_all_pages_clean()
 
 
@@ -258,12 +255,14 @@ def test_agency_takes_in_charge_places_activates_and_delivers(italian_page, live
 def test_programme_manager_decides_a_meeting_and_asks_for_a_quarterly_report(
     italian_page, live_server, settings, monkeypatch
 ):
+    from django.utils import timezone
     from django_q.conf import Conf
 
     from casework.cases.models import TeamMeeting
     from casework.money.models import Voucher
     from documents import builders, services
     from documents.models import ReportRun, RunStatus
+    from documents.services import ERROR_PERIOD_FUTURE
     from tests import factories as f
 
     lumezzane = f.comune("Lumezzane")
@@ -287,8 +286,10 @@ def test_programme_manager_decides_a_meeting_and_asks_for_a_quarterly_report(
     day.visit(f"/admin/casework/money/meeting/{meeting.pk}/decisions/", "pm-meeting-before")
     assert page.locator("table.zo-decisions tbody tr").count() == 20
     assert page.locator("table.zo-decisions .w-status--critical").count() == 2
-    page.get_by_role("button", name="Approva tutti quelli che rientrano nel budget").click()
-    day.check("pm-meeting-after")
+    day.click(
+        page.get_by_role("button", name="Approva tutti quelli che rientrano nel budget"),
+        "pm-meeting-after",
+    )
     statuses = dict(Voucher.objects.values_list("pk", "status"))
     assert sorted(statuses[v.pk] for v in vouchers) == ["approved"] * 18 + ["proposed"] * 2
     assert "18 approvati" in page.locator(".messages").inner_text()
@@ -311,7 +312,15 @@ def test_programme_manager_decides_a_meeting_and_asks_for_a_quarterly_report(
     page.select_option("select[name=kind]", "quarterly")
     type_date(page, "input[name=period_start]", "01/10/2026")
     type_date(page, "input[name=period_end]", "31/12/2026")
-    page.screenshot(path=SHOTS / "h9-pm-report-typed.png", full_page=True)
+    # On 03/12/2026 the fourth quarter has not ended: refused, said on the field.
+    day.click(page.get_by_role("button", name="Genera ora"), "pm-report-refused")
+    assert str(ERROR_PERIOD_FUTURE) in page.locator("body").inner_text()
+    assert not ReportRun.objects.exists()
+
+    # On 08/01/2027 it has: the same period, typed again, is queued.
+    monkeypatch.setattr(timezone, "localdate", lambda *args: datetime.date(2027, 1, 8))
+    type_date(page, "input[name=period_start]", "01/10/2026")
+    type_date(page, "input[name=period_end]", "31/12/2026")
     page.get_by_role("button", name="Genera ora").click()
     page.wait_for_url("**/inspect/**")
     day.check("pm-report-queued")
@@ -384,8 +393,9 @@ def test_social_worker_day_in_english(browser, live_server):
     _assert_english(day)
     day.visit("/admin/snippets/casework/referral/", "en-list-empty")
     _assert_english(day)
-    page.locator('a[href$="/admin/snippets/casework/referral/add/"]').first.click()
-    day.check("en-new-referral")
+    day.click(
+        page.locator('a[href$="/admin/snippets/casework/referral/add/"]').first, "en-new-referral"
+    )
     _assert_english(day)
     assert "New referral" in page.locator("body").inner_text()
     tax_code = f.make_tax_code(4242, birth_date=BIRTH, sex="F")
@@ -397,8 +407,7 @@ def test_social_worker_day_in_english(browser, live_server):
     page.locator("select[name=comune]").select_option(label="Lumezzane")
     page.locator("input[name=protocol]").fill(PROTOCOL)
     type_date(page, "input[name=referred_on]", "15/11/2026")
-    page.locator("form[method=post] button[type=submit]").click()
-    day.check("en-referral-saved")
+    day.click(page.locator("form[method=post] button[type=submit]"), "en-referral-saved")
     _assert_english(day)
     referral = Referral.objects.get(protocol=PROTOCOL)
     assert referral.referred_on == datetime.date(2026, 11, 15)  # the Italian way, in English too
