@@ -15,7 +15,7 @@ pytestmark = [
 ]
 
 
-def test_referral_row_opens_the_case_page_then_the_timeline(italian_page, live_server):
+def test_referral_row_opens_the_case_page_then_the_timeline(italian_page, live_server, tmp_path):
     from casework.models import Pathway
     from tests import factories as f
 
@@ -38,7 +38,7 @@ def test_referral_row_opens_the_case_page_then_the_timeline(italian_page, live_s
     take = page.get_by_role("link", name="Prendi in carico")
     assert take.is_visible()
     assert page.get_by_role("link", name="Modifica").first.is_visible()
-    page.screenshot(path="/tmp/h2-referral-inspect.png", full_page=True)
+    page.screenshot(path=tmp_path / "referral-inspect.png", full_page=True)
 
     take.click()
     page.wait_for_url("**/take-in-charge/**")
@@ -49,7 +49,7 @@ def test_referral_row_opens_the_case_page_then_the_timeline(italian_page, live_s
     assert_clean_page(page)
     pathway = Pathway.objects.get(referral=referral)
     assert pathway.intake_on == datetime.date(2026, 11, 15)
-    page.screenshot(path="/tmp/h2-pathway-inspect.png", full_page=True)
+    page.screenshot(path=tmp_path / "pathway-inspect.png", full_page=True)
 
     page.goto(live_server.url + f"/admin/snippets/casework/referral/inspect/{referral.pk}/")
     history = page.locator("#cronologia")
@@ -65,7 +65,7 @@ def test_referral_row_opens_the_case_page_then_the_timeline(italian_page, live_s
     assert first_date == "15/11/2026"
     assert last_date == "02/11/2026"
     assert "Presa in carico" in page.locator("#timeline").inner_text()
-    page.screenshot(path="/tmp/h2-person-timeline.png", full_page=True)
+    page.screenshot(path=tmp_path / "person-timeline.png", full_page=True)
 
     page.goto(live_server.url + "/admin/snippets/casework/referral/add/")
     assert_clean_page(page)
@@ -73,4 +73,4 @@ def test_referral_row_opens_the_case_page_then_the_timeline(italian_page, live_s
     assert lookup.is_visible()
     box = lookup.bounding_box()
     assert box and box["width"] > 100 and box["height"] > 20
-    page.screenshot(path="/tmp/h2-new-referral.png")
+    page.screenshot(path=tmp_path / "new-referral.png")
