@@ -104,3 +104,74 @@ def test_the_access_log_export_is_italian_too(client, programme_manager, comune_
     rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig")), delimiter=";"))
     assert len(rows) >= 2 and len(rows[0]) == 7
     assert datetime.datetime.strptime(rows[1][0], "%d/%m/%Y %H:%M")
+
+
+def _csv_rows(response):
+    raw = b"".join(response.streaming_content)
+    return list(csv.reader(io.StringIO(raw.decode("utf-8-sig")), delimiter=";"))
+
+
+@pytest.mark.django_db
+def test_listing_exports_have_italian_headings_labels_sheets_and_file_names(
+    client, programme_manager
+):
+    import openpyxl
+    from django.utils import timezone
+
+    pathway = f.PathwayFactory()
+    client.force_login(programme_manager)
+    today = timezone.localdate().strftime("%Y-%m-%d")
+
+    listing = reverse("wagtailsnippets_casework_referral:list")
+    response = client.get(listing + "?export=csv")
+    assert response["Content-Disposition"] == f'attachment; filename="segnalazioni-{today}.csv"'
+    rows = _csv_rows(response)
+    assert "Codice fiscale" in rows[0] and "beneficiary.tax_code" not in rows[0]
+    assert all("." not in heading and "_" not in heading for heading in rows[0])
+    row = dict(zip(rows[0], rows[1], strict=True))
+    assert row["Stato"] == pathway.referral.get_status_display()
+    assert row["Codice fiscale"] == pathway.referral.beneficiary.tax_code
+
+    response = client.get(listing + "?export=xlsx")
+    assert response["Content-Disposition"].endswith(f'filename="segnalazioni-{today}.xlsx"')
+    book = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content)))
+    assert book.sheetnames == ["Segnalazioni"]
+
+    rows = _csv_rows(
+        client.get(reverse("wagtailsnippets_casework_beneficiary:list") + "?export=csv")
+    )
+    person = pathway.referral.beneficiary
+    row = dict(zip(rows[0], rows[1], strict=True))
+    assert row["Sesso"] == person.get_sex_display()
+    assert row["Gruppo target" if "Gruppo target" in row else rows[0][7]] == (
+        person.get_target_group_display()
+    )
+
+
+def test_xlsx_datetimes_are_local_time():
+    from django.utils import timezone
+
+    view = ItalianExport()
+    moment = datetime.datetime(2026, 12, 3, 6, 12, tzinfo=datetime.UTC)
+
+    local = view.preprocess_field_value("at", moment, "xlsx")
+
+    assert local == datetime.datetime(2026, 12, 3, 7, 12)
+    assert timezone.get_current_timezone_name() == "Europe/Rome"
+
+
+@pytest.mark.django_db
+@pytest.mark.xfail(
+    strict=True,
+    reason="PathwayViewSet lacks ImportExportViewSetMixin (casework/cases/viewsets.py, not "
+    "owned by H7): its listing export is Wagtail's own, not core.listing_exports'",
+)
+def test_the_pathway_listing_export_is_italian(client, programme_manager):
+    pathway = f.PathwayFactory()
+    client.force_login(programme_manager)
+
+    rows = _csv_rows(client.get(reverse("wagtailsnippets_casework_pathway:list") + "?export=csv"))
+    row = dict(zip(rows[0], rows[1], strict=True))
+    assert row.get("Protocollo") == pathway.referral.protocol, rows
+    assert row["Tipologia"] == pathway.get_pathway_type_display() != pathway.pathway_type
+    assert row["Stato"] == pathway.get_status_display()
