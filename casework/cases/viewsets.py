@@ -386,7 +386,9 @@ class ReferralViewSet(
         return super().get_urlpatterns() + guard_urlpatterns(actions, self.scoped_queryset)
 
 
-class PathwayViewSet(ServiceEditViewSetMixin, ScopedViewSetMixin, SnippetViewSet):
+class PathwayViewSet(
+    ServiceEditViewSetMixin, ImportExportViewSetMixin, ScopedViewSetMixin, SnippetViewSet
+):
     model = Pathway
     icon = "tasks"
     menu_label = _("Percorsi")

@@ -161,11 +161,6 @@ def test_xlsx_datetimes_are_local_time():
 
 
 @pytest.mark.django_db
-@pytest.mark.xfail(
-    strict=True,
-    reason="PathwayViewSet lacks ImportExportViewSetMixin (casework/cases/viewsets.py, not "
-    "owned by H7): its listing export is Wagtail's own, not core.listing_exports'",
-)
 def test_the_pathway_listing_export_is_italian(client, programme_manager):
     pathway = f.PathwayFactory()
     client.force_login(programme_manager)
