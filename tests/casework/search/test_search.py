@@ -227,3 +227,26 @@ def test_list_search_ignores_accents(client, programme_manager, people):
         reverse("wagtailsnippets_casework_beneficiary:list"), {"q": "nicolo ferra"}
     ).content.decode()
     assert "Ferrà" in page
+
+
+def test_postgresql_reads_the_trigram_indexes(people):
+    """With sequential scans discouraged, the people are still found: every condition of the
+    search (normalised surname, first name, tax code) is served by an index of 0003/0012."""
+    if connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL")
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE casework_beneficiary")
+        cursor.execute("SET enable_seqscan = off")
+    try:
+        queryset = people_matching_query("nicolo rinal").order_by()
+        sql, params = queryset.query.sql_with_params()
+        with connection.cursor() as cursor:
+            cursor.execute("EXPLAIN " + sql, params)
+            plan = "\n".join(row[0] for row in cursor.fetchall())
+        assert "Seq Scan" not in plan, plan
+        assert "casework_beneficiary_last_name_norm_trgm" in plan, plan
+        assert "casework_beneficiary_first_name_norm_trgm" in plan, plan
+        assert names(people_matching_query("nicolo ferra")) == ["Ferrà Nicolò"]
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("SET enable_seqscan = on")
