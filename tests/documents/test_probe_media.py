@@ -116,7 +116,7 @@ def test_finding_3_stored_report_names_have_a_random_part(report_data):
         assert len(token) >= 4 * TOKEN_BYTES // 3 >= 32
         # The random part says nothing about the report; the readable name sits after it.
         assert not re.search(r"budget|lumezzane|2017", token, re.IGNORECASE)
-        assert filename.startswith("budget-lumezzane-20170101-20170331")
+        assert filename.startswith("verifica-budget-lumezzane-2017-01-01-2017-03-31")
         # The path anyone could work out from kind, Comune and period holds nothing.
         assert not default_storage.exists(f"documents/{filename}")
         tokens.add(token)
@@ -131,7 +131,7 @@ def test_finding_3_serve_view_still_works_with_readable_name_and_audit(
     response = client.get(document.url)
     assert response.status_code == 200
     assert b"".join(response.streaming_content).startswith(b"%PDF")
-    assert "budget-lumezzane-20170101-20170331" in response["Content-Disposition"]
+    assert "verifica-budget-lumezzane-2017-01-01-2017-03-31" in response["Content-Disposition"]
     assert document.title.endswith("(PDF)")
     event = AuditEvent.objects.get(model="wagtaildocs.document")
     assert (event.user, event.action, event.object_id) == (
