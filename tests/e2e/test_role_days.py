@@ -235,7 +235,10 @@ def test_agency_takes_in_charge_places_activates_and_delivers(italian_page, live
     assert "12/2026" in delivered and "12,5" in delivered and "03/12/2026" in delivered
 
     # ...and in the person's page (the case's timeline).
-    day.click(page.get_by_role("link", name="Zanetti Giovanna").first, "ag-person-timeline")
+    day.click(
+        page.locator(f'main a[href$="/beneficiary/inspect/{referral.beneficiary_id}/"]').first,
+        "ag-person-timeline",
+    )
     assert f"/beneficiary/inspect/{referral.beneficiary_id}/" in page.url
     timeline = page.locator("#timeline")
 
