@@ -10,4 +10,6 @@ WAGTAIL_WORDS = (
     gettext_noop("Dashboard"),
     gettext_noop("Sign in to Wagtail"),
     gettext_noop("View latest version"),
+    # The dashboard's link to Wagtail's guide: staff know the product as ZeroOttanta.
+    gettext_noop("Wagtail %(current_version)s editor guide"),
 )

@@ -30,3 +30,8 @@ def register_handbook_menu_item():
 @hooks.register("construct_help_menu")
 def drop_whats_new(request, menu_items):
     menu_items[:] = [item for item in menu_items if not item.name.startswith("whats-new")]
+    # Wagtail titles its guide "Guida all'editor di Wagtail 8.0.1": staff know the product as
+    # ZeroOttanta, so the guide is named for what it explains, the editing of public pages.
+    for item in menu_items:
+        if item.name == "editor-guide":
+            item.label = _("Guida alla modifica delle pagine pubbliche")

@@ -60,6 +60,8 @@ def _refer_new_person(day, tax_code, shot):
     page.locator("input[name=last_name]").fill("Zanetti")
     type_date(page, "input[name=birth_date]", "05-03-1985")
     page.locator("select[name=residence_comune]").select_option(label="Lumezzane")
+    # A new person needs their target group (the form says so when it is missing).
+    page.locator("select[name=target_group]").select_option("difficolta")
     type_date(page, "input[name=privacy_notice_on]", "5/3/2026")
     page.locator("select[name=comune]").select_option(label="Lumezzane")
     page.locator("input[name=protocol]").fill(PROTOCOL)
