@@ -18,6 +18,7 @@ $(VENV)/.installed: requirements.txt $(BIN)/activate
 	touch $@
 
 $(VENV)/.installed-test: requirements.txt requirements-test.txt $(VENV)/.installed
+	scripts/system-packages.sh
 	$(PY) -m pip install --quiet -r requirements-test.txt
 	touch $@
 

@@ -20,6 +20,7 @@ from casework.permissions.access import (
     visible_comuni,
 )
 from casework.permissions.scoping import ScopedAdminForm
+from core.fields import HoursField
 from core.widgets import ItalianDateInput
 from network.choices import PathwayType
 from network.codice_fiscale import normalize
@@ -48,30 +49,6 @@ def may_read_notes(user, beneficiary):
         # A new person: written by the referring social worker or the programme manager.
         return is_programme_manager(user) or is_social_worker(user)
     return can_read_confidential_notes(user, beneficiary)
-
-
-class HoursField(forms.DecimalField):
-    """Hours typed the Italian way, "17,5" as well as "17.5" (a number input would not do:
-    Chromium drops the comma and sends "175"). Same behaviour as the money area's hours."""
-
-    widget = forms.TextInput
-
-    def widget_attrs(self, widget):
-        attrs = super().widget_attrs(widget)
-        attrs.pop("step", None)
-        attrs.update(inputmode="decimal", autocomplete="off")
-        return attrs
-
-    def prepare_value(self, value):
-        value = super().prepare_value(value)
-        if isinstance(value, Decimal):
-            return f"{value.normalize():f}".replace(".", ",")
-        return value
-
-    def to_python(self, value):
-        if isinstance(value, str):
-            value = value.strip().replace(" ", "").replace(",", ".")
-        return super().to_python(value)
 
 
 def _availability_field():

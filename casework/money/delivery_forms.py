@@ -1,36 +1,11 @@
 """Forms of the tutoring and timesheet screens (record and correct). They collect input only:
 every rule is checked by casework.money.delivery."""
 
-from decimal import Decimal
-
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.fields import HoursField
 from core.widgets import ItalianDateInput
-
-
-class HoursField(forms.DecimalField):
-    """Hours typed the Italian way: "1,5" as well as "1.5". A number input would not do: Chromium
-    drops the comma of "1,5" in an ``<input type="number">`` and sends "15"."""
-
-    widget = forms.TextInput
-
-    def widget_attrs(self, widget):
-        attrs = super().widget_attrs(widget)
-        attrs.pop("step", None)
-        attrs.update(inputmode="decimal", autocomplete="off")
-        return attrs
-
-    def prepare_value(self, value):
-        value = super().prepare_value(value)
-        if isinstance(value, Decimal):
-            return f"{value.normalize():f}".replace(".", ",")
-        return value
-
-    def to_python(self, value):
-        if isinstance(value, str):
-            value = value.strip().replace(" ", "").replace(",", ".")
-        return super().to_python(value)
 
 
 class TutoringSessionForm(forms.Form):

@@ -88,6 +88,11 @@ def type_date(page, selector, typed):
     """Type a date as a person does: click, select what is there, type it key by key, leave."""
     field = page.locator(selector)
     field.click()
+    if field.get_attribute("autocomplete") == "off":
+        # Wagtail's picker opens (or, on a field that had the focus, closes) 100 ms after the
+        # click. A test types faster than that, so the picker would open after Tab closed it
+        # and cover the next field; a person, who sees it settle before typing, never meets that.
+        page.wait_for_timeout(200)
     field.press("Control+a")
     field.press_sequentially(typed)
     field.press("Tab")

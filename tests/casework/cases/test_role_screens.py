@@ -8,9 +8,9 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from casework.cases.forms import HoursField
 from casework.models import Beneficiary, TeamMeeting
 from casework.permissions.names import display_name
+from core.fields import HoursField
 from tests import factories as f
 
 pytestmark = pytest.mark.django_db
