@@ -84,3 +84,12 @@ OPEN_PATHWAY_STATUSES = (*WAITING_ACTIVATION_STATUSES, PathwayStatus.ACTIVE)
 
 
 ENDED_PATHWAY_STATUSES = (PathwayStatus.COMPLETED, PathwayStatus.INTERRUPTED)
+
+
+class PaperKind(models.TextChoices):
+    """The pathway's papers (Allegato D: "convenzione e progetto individuale"; for a tirocinio the
+    individual training project too). Generated, then signed by every party."""
+
+    INDIVIDUAL_PROJECT = "individual_project", _("Progetto individuale")
+    AGREEMENT = "agreement", _("Convenzione con l'ente ospitante")
+    TRAINING_PROJECT = "training_project", _("Progetto formativo individuale")

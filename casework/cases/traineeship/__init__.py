@@ -1,0 +1,1 @@
+"""Traineeship (tirocinio) rules per edition: allowance, attendance, duration, trainees per host."""
