@@ -15,3 +15,8 @@ WAGTAILADMIN_BASE_URL = "http://testserver"
 # test_security_accounts.py) and tests.factories.verified_login gives a verified session.
 ZO_REQUIRE_2FA = False
 PSEUDONYMISATION_KEY = "test-only-pseudonymisation-key"
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # A file, not SQLite's in-memory database: Django shares one in-memory connection between
+    # the browser tests' live-server threads, and the browser's parallel requests (a page, its
+    # favicon, jsi18n) then interleave savepoints on it ("no such savepoint").
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test-zeroottanta.sqlite3")}
