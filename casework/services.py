@@ -136,6 +136,14 @@ from .money.services import (
     tariff_for,
     voucher_amounts,
 )
+from .papers.services import (
+    MSG_NEEDS_PLACEMENT,
+    MSG_NOT_YOUR_COMUNE,
+    MSG_TRAINING_ONLY_TIROCINIO,
+    generate_pathway_document,
+    set_paper_template_active,
+    upload_paper_template,
+)
 
 __all__ = [
     "BUDGET_FIELDS",
@@ -260,4 +268,11 @@ __all__ = [
     "update_referral",
     "voucher_amounts",
     "withdraw_referral",
+    # papers
+    "MSG_NEEDS_PLACEMENT",
+    "MSG_NOT_YOUR_COMUNE",
+    "MSG_TRAINING_ONLY_TIROCINIO",
+    "generate_pathway_document",
+    "set_paper_template_active",
+    "upload_paper_template",
 ]
