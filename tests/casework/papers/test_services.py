@@ -198,9 +198,7 @@ def test_no_papers_for_an_anonymised_person(placed_pathway, agency_operator):
     assert MSG_PERSON_ANONYMISED in error.value.messages
 
 
-def test_generation_context_in_a_fixed_number_of_queries(
-    placed_pathway, django_assert_num_queries
-):
+def test_generation_context_in_a_fixed_number_of_queries(placed_pathway, django_assert_num_queries):
     with django_assert_num_queries(3):
         pathway = pathway_for_paper(placed_pathway)
         paper_context(pathway, PaperKind.INDIVIDUAL_PROJECT)
