@@ -191,7 +191,9 @@ class Pathway(RevisionMixin, models.Model):
     objectives = models.TextField(
         _("obiettivi"),
         blank=True,
-        help_text=_("Gli obiettivi del progetto individuale, riportati nei documenti del percorso."),
+        help_text=_(
+            "Gli obiettivi del progetto individuale, riportati nei documenti del percorso."
+        ),
     )
     host = models.ForeignKey(
         HostOrganisation,
