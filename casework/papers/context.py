@@ -50,11 +50,11 @@ COMMON_PLACEHOLDERS = {
 KIND_PLACEHOLDERS = {
     PaperKind.INDIVIDUAL_PROJECT: {
         "attivita": gettext_lazy(
-            "Elenco delle attività del percorso; per ciascuna: a.nome, a.svolta_il"
+            "Elenco delle attività del percorso; per ciascuna: item.nome, item.svolta_il"
         ),
         "ore_tutoraggio_previste": gettext_lazy("Ore di tutoraggio previste (voucher approvati)"),
         "voucher": gettext_lazy(
-            "Elenco dei voucher approvati; per ciascuno: v.voce, v.quantita, v.lordo"
+            "Elenco dei voucher approvati; per ciascuno: item.voce, item.quantita, item.lordo"
         ),
         "voucher_totale_lordo": gettext_lazy("Totale lordo dei voucher approvati"),
     },
@@ -65,7 +65,7 @@ KIND_PLACEHOLDERS = {
     },
     PaperKind.TRAINING_PROJECT: {
         "attivita": gettext_lazy(
-            "Elenco delle attività del percorso; per ciascuna: a.nome, a.svolta_il"
+            "Elenco delle attività del percorso; per ciascuna: item.nome, item.svolta_il"
         ),
         "ore_tutoraggio_previste": gettext_lazy("Ore di tutoraggio previste (voucher approvati)"),
         "indennita_mensile": gettext_lazy("Indennità mensile di partecipazione"),

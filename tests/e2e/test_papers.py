@@ -15,7 +15,7 @@ pytestmark = [
 ]
 
 
-def test_agency_generates_and_downloads_the_individual_project(italian_page, live_server):
+def test_agency_generates_and_downloads_the_individual_project(italian_page, live_server, tmp_path):
     from django.urls import reverse
 
     from casework.papers.models import PathwayDocument
@@ -47,8 +47,8 @@ def test_agency_generates_and_downloads_the_individual_project(italian_page, liv
     row = page.locator("#documenti-percorso tr[data-paper=individual_project]")
     assert "Versione 1 del" in row.inner_text()
     assert "Marta Bonetti" in row.inner_text()
-    page.locator("#documenti-percorso").screenshot(path="/tmp/papers-section.png")
-    page.screenshot(path="/tmp/papers-page.png", full_page=True)
+    page.locator("#documenti-percorso").screenshot(path=tmp_path / "papers-section.png")
+    page.screenshot(path=tmp_path / "papers-page.png", full_page=True)
 
     with page.expect_download() as download_info:
         row.get_by_role("link", name="PDF").click()
