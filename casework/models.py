@@ -34,6 +34,11 @@ from .money.models import (
     TutoringSession,
     Voucher,
 )
+from .papers.models import (
+    PaperFormat,
+    PaperTemplate,
+    PathwayDocument,
+)
 from .permissions.models import (
     USER,
     StaffProfile,
@@ -55,8 +60,11 @@ __all__ = [
     "ImportRun",
     "Invoice",
     "InvoiceLine",
+    "PaperFormat",
+    "PaperTemplate",
     "Pathway",
     "PathwayActivity",
+    "PathwayDocument",
     "Referral",
     "StaffProfile",
     "Tariff",

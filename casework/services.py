@@ -136,6 +136,14 @@ from .money.services import (
     tariff_for,
     voucher_amounts,
 )
+from .papers.services import (
+    MSG_NEEDS_PLACEMENT,
+    MSG_NOT_YOUR_COMUNE,
+    MSG_TRAINING_ONLY_TIROCINIO,
+    generate_pathway_document,
+    set_paper_template_active,
+    upload_paper_template,
+)
 
 __all__ = [
     "BUDGET_FIELDS",
@@ -177,6 +185,7 @@ __all__ = [
     "MSG_LONGER_DEADLINE_NEEDS_GROUP",
     "MSG_MEETING_IN_FUTURE",
     "MSG_MONTH_BEFORE_ACTIVATION",
+    "MSG_NEEDS_PLACEMENT",
     "MSG_NOT_ACTIVE",
     "MSG_NOT_APPROVED",
     "MSG_NOT_CLOSED",
@@ -184,6 +193,7 @@ __all__ = [
     "MSG_NOT_PROPOSED",
     "MSG_NOT_RECEIVED",
     "MSG_NOT_WAITING_FOR_MATCH",
+    "MSG_NOT_YOUR_COMUNE",
     "MSG_NO_BUDGET",
     "MSG_NO_DECISIONS",
     "MSG_NO_EDITION",
@@ -211,6 +221,7 @@ __all__ = [
     "MSG_SESSION_BEFORE_ACTIVATION",
     "MSG_SEX_MISMATCH",
     "MSG_TIMESHEETS_NOT_PLANNED",
+    "MSG_TRAINING_ONLY_TIROCINIO",
     "MSG_TUTORING_NOT_PLANNED",
     "MSG_TUTORING_OVER_APPROVED",
     "MSG_UNKNOWN_DECISION",
@@ -237,6 +248,7 @@ __all__ = [
     "define_pathway",
     "edition_on",
     "find_beneficiary",
+    "generate_pathway_document",
     "interrupt_pathway",
     "mark_voucher_invoiced",
     "mark_voucher_paid",
@@ -252,12 +264,14 @@ __all__ = [
     "reject_voucher",
     "reopen_referral",
     "set_budget_amount",
+    "set_paper_template_active",
     "sync_invoiced_vouchers",
     "take_in_charge",
     "tariff_for",
     "update_invoice",
     "update_pathway",
     "update_referral",
+    "upload_paper_template",
     "voucher_amounts",
     "withdraw_referral",
 ]

@@ -9,6 +9,7 @@ from .imports import registration as imports
 from .matching import registration as matching
 from .menu import CaseworkViewSetGroup, MoneyViewSetGroup
 from .money import registration as money
+from .papers import registration as papers
 from .permissions import registration as permissions
 from .privacy import registration as privacy
 from .search import registration as search
@@ -19,5 +20,5 @@ from .security import registration as security
 permissions.register(hooks)
 register_snippet(CaseworkViewSetGroup)
 register_snippet(MoneyViewSetGroup)
-for area in (cases, money, matching, imports, privacy, security, search):
+for area in (cases, money, matching, imports, privacy, security, search, papers):
     area.register(hooks)

@@ -240,3 +240,13 @@ def audit_event_at(moment, detail):
             [moment, "view", "casework.beneficiary", "1", detail],
         )
     return AuditEvent.objects.get(detail=detail)
+
+
+# --- Papers: a generated paper of a pathway (casework.papers) ---
+def pathway_document(pathway, *, kind="individual_project", user=None):
+    """The PDF ``PathwayDocument`` of a freshly generated paper (the DOCX is generated too)."""
+    from casework.papers.services import generate_pathway_document
+
+    user = user or UserFactory(is_superuser=True, is_staff=True)
+    pdf, _docx = generate_pathway_document(pathway, kind=kind, user=user)
+    return pdf.pathway_paper

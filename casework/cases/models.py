@@ -188,6 +188,13 @@ class Pathway(RevisionMixin, models.Model):
     first_interview_on = models.DateField(_("colloquio di primo livello il"), null=True, blank=True)
     assessment = models.TextField(_("valutazione"), blank=True)
     cv_summary = models.TextField(_("curriculum"), blank=True)
+    objectives = models.TextField(
+        _("obiettivi"),
+        blank=True,
+        help_text=_(
+            "Gli obiettivi del progetto individuale, riportati nei documenti del percorso."
+        ),
+    )
     host = models.ForeignKey(
         HostOrganisation,
         null=True,

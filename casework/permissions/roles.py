@@ -46,6 +46,7 @@ ROLE_PERMISSIONS = {
         "network.position": VIEW,
         "documents.reportrun": VIEW,
         "wagtaildocs.document": VIEW,
+        "casework.pathwaydocument": VIEW,
     },
     AGENCY_OPERATOR: {
         "casework.beneficiary": ADD_CHANGE_VIEW,
@@ -65,6 +66,7 @@ ROLE_PERMISSIONS = {
         "network.position": ADD_CHANGE_VIEW,
         "documents.reportrun": ADD_CHANGE_VIEW,
         "wagtaildocs.document": VIEW,
+        "casework.pathwaydocument": ("add", "view"),
     },
     PROGRAMME_MANAGER: {
         "casework.beneficiary": ALL,
@@ -88,6 +90,8 @@ ROLE_PERMISSIONS = {
         "network.position": ALL,
         "documents.reportrun": ADD_CHANGE_VIEW,
         "wagtaildocs.document": VIEW,
+        "casework.pathwaydocument": ("add", "view"),
+        "casework.papertemplate": ALL,
     },
 }
 

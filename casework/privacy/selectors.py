@@ -128,6 +128,7 @@ def access_report(person):
                     "outcome_note",
                     "assessment",
                     "cv_summary",
+                    "objectives",
                     "host",
                     "position",
                     "hours_per_week",

@@ -211,7 +211,7 @@ def anonymise(beneficiary_id, *, user=None, now=None):
             deadline_reason="",
         )
     Pathway.objects.filter(pk__in=[p.pk for p in pathways]).update(
-        assessment="", cv_summary="", outcome_note=""
+        assessment="", cv_summary="", objectives="", outcome_note=""
     )
     PathwayActivity.objects.filter(pathway__in=pathways).update(note="")
     FollowUp.objects.filter(pathway__in=pathways).update(note="")

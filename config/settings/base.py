@@ -297,7 +297,9 @@ NETWORK_DIRECTORY_CACHE_SECONDS = int(os.environ.get("NETWORK_DIRECTORY_CACHE_SE
 WAGTAIL_SITE_NAME = "ZeroOttanta"
 WAGTAILADMIN_BASE_URL = os.environ.get("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000")
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
-WAGTAILDOCS_EXTENSIONS = ["csv", "pdf", "xlsx"]
+WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "pdf", "xlsx"]
+# The agency named in the pathway's papers (casework.papers).
+ZO_AGENCY_NAME = os.environ.get("ZO_AGENCY_NAME", "Agenzia accreditata per i servizi al lavoro")
 WAGTAILDOCS_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
 # Reports hold personal data: always through Django's permission checks, never the media URL.
 WAGTAILDOCS_SERVE_METHOD = "serve_view"

@@ -409,6 +409,7 @@ PATHWAY_EDITABLE_FIELDS = (
     "first_interview_on",
     "assessment",
     "cv_summary",
+    "objectives",
     "planned_end_on",
     "hours_per_week",
     "planned_tutoring_hours",

@@ -13,6 +13,7 @@ from casework.audit import models as audit_models
 from casework.cases import models as cases_models
 from casework.imports import models as imports_models
 from casework.money import models as money_models
+from casework.papers import models as papers_models
 from casework.permissions import models as permissions_models
 from casework.permissions.scoping import scope_paths
 from network import models as net
@@ -32,6 +33,8 @@ NOT_PERSONAL = {
     net.Comune,
     # An import belongs to the user who uploaded it; its views look it up by pk *and* user.
     imports_models.ImportRun,
+    # The Word templates of the papers: the programme's, no person's data.
+    papers_models.PaperTemplate,
 }
 # URLs registered outside a viewset (admin URL hooks) whose view has no ``model`` attribute.
 HOOK_URL_MODELS = {
@@ -80,9 +83,12 @@ def _model_for(namespace, pattern, namespace_models):
 
 def casework_object_urls():
     """(route, url name, model) of every admin URL with a pk whose model is casework's."""
+    # Walked first: viewsets registered by ``register_admin_viewset`` hooks join the registry
+    # when the URLconf is loaded.
+    routes = list(_walk(get_resolver()))
     namespace_models = _namespace_models()
     found = []
-    for route, namespace, pattern in _walk(get_resolver()):
+    for route, namespace, pattern in routes:
         if "pk" not in pattern.pattern.regex.groupindex:
             continue
         in_casework = "casework" in namespace or (pattern.name or "").startswith("casework_")
@@ -146,6 +152,7 @@ def _records_of(comune):
         number=f"F-{comune.pk}",
         issued_on=datetime.date(2016, 10, 5),
     )
+    records[papers_models.PathwayDocument] = f.pathway_document(pathway)
     records[money_models.Invoice] = invoice
     records[money_models.InvoiceLine] = money_models.InvoiceLine.objects.create(
         invoice=invoice, description="Voce", net=200, vat=44, gross=244

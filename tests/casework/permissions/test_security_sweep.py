@@ -23,6 +23,7 @@ from wagtail.log_actions import log
 from casework.audit.services import Action, record_event
 from casework.cases import models as cases_models
 from casework.money import models as money_models
+from casework.papers import models as papers_models
 from casework.permissions.scoping import scope_paths
 from documents import services as report_services
 from documents.models import ReportRun
@@ -205,6 +206,8 @@ def _records_of(comune, tag):
         if hasattr(obj, "save_revision"):
             obj.save_revision()
         log(instance=obj, action="wagtail.edit")
+    paper = f.pathway_document(pathway)
+    records[papers_models.PathwayDocument] = paper
     record_event(None, Action.VIEW, person)
     run = ReportRun.objects.create(
         kind="budget",
@@ -281,7 +284,7 @@ def _sweep(client, user, world, *, forbidden_view):
     for route, name, model, groups in admin_urls():
         urls = []
         if name == "wagtaildocs_serve":
-            urls = [forbidden[Document].url]
+            urls = [forbidden[Document].url, forbidden[papers_models.PathwayDocument].document.url]
             model = Document
         elif not groups:
             base = _fill(route, {})
