@@ -39,6 +39,9 @@ from .permissions.models import (
     StaffProfile,
 )
 
+# Recovery codes of the second factor (casework/security/models.py).
+from .security.models import RecoveryCode, RecoveryCodeDevice  # noqa: E402
+
 # _import_upload_path is listed because migration 0004 names it by this module's path.
 __all__ = [
     "AUDIT_APPEND_ONLY",
@@ -57,6 +60,8 @@ __all__ = [
     "InvoiceLine",
     "Pathway",
     "PathwayActivity",
+    "RecoveryCode",
+    "RecoveryCodeDevice",
     "Referral",
     "StaffProfile",
     "Tariff",
