@@ -40,7 +40,7 @@ from .permissions.models import (
 )
 
 # Recovery codes of the second factor (casework/security/models.py).
-from .security.models import RecoveryCode, RecoveryCodeDevice  # noqa: E402
+from .security.models import RecoveryCode, RecoveryCodeDevice
 
 # _import_upload_path is listed because migration 0004 names it by this module's path.
 __all__ = [

@@ -70,8 +70,8 @@ def app_version():
     with contextlib.suppress(OSError, tomllib.TOMLDecodeError):
         version["version"] = tomllib.loads(pyproject.read_text())["project"]["version"]
     with contextlib.suppress(OSError, subprocess.SubprocessError):
-        result = subprocess.run(
-            ["git", "rev-parse", "HEAD"],
+        result = subprocess.run(  # noqa: S603 - fixed arguments
+            [shutil.which("git") or "/usr/bin/git", "rev-parse", "HEAD"],
             cwd=settings.BASE_DIR,
             capture_output=True,
             text=True,
@@ -140,7 +140,8 @@ def _pg_env(config):
 
 
 def _run(argv, env):
-    result = subprocess.run(argv, env=env, capture_output=True, text=True, check=False)
+    # Our own pg_dump/pg_restore argv: no shell, no user text.
+    result = subprocess.run(argv, env=env, capture_output=True, text=True, check=False)  # noqa: S603
     if result.returncode != 0:
         raise BackupError(f"{Path(argv[0]).name} failed: {result.stderr.strip()}")
     return result

@@ -29,7 +29,7 @@ class Command(BaseCommand):
                 raise CommandError("give --database-url of an empty scratch database")
             database_url = f"sqlite:///{work_dir / 'restored.sqlite3'}"
         try:
-            backup_dir, before, after, wrong = run_drill(
+            backup_dir, _before, after, wrong = run_drill(
                 database_url=database_url, work_dir=work_dir, media_root=work_dir / "media"
             )
         except BackupError as error:

@@ -17,7 +17,6 @@ from casework.security import recovery
 from casework.security.models import RecoveryCode, RecoveryCodeDevice
 from casework.security.recovery_views import RECOVERY_CODES_URL_NAME, RECOVERY_VERIFY_URL_NAME
 from casework.security.twofactor import SETUP_URL_NAME, VERIFY_URL_NAME
-from tests import factories as f
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fast_throttle")]
 
