@@ -44,6 +44,9 @@ from .permissions.models import (
     StaffProfile,
 )
 
+# Recovery codes of the second factor (casework/security/models.py).
+from .security.models import RecoveryCode, RecoveryCodeDevice
+
 # _import_upload_path is listed because migration 0004 names it by this module's path.
 __all__ = [
     "AUDIT_APPEND_ONLY",
@@ -65,6 +68,8 @@ __all__ = [
     "Pathway",
     "PathwayActivity",
     "PathwayDocument",
+    "RecoveryCode",
+    "RecoveryCodeDevice",
     "Referral",
     "StaffProfile",
     "Tariff",

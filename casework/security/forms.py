@@ -28,3 +28,12 @@ class SetupForm(PasswordForm, TokenForm):
         max_length=64,
         initial=gettext_lazy("Telefono"),
     )
+
+
+class RecoveryCodeForm(forms.Form):
+    code = forms.CharField(
+        label=gettext_lazy("Codice di recupero"),
+        help_text=gettext_lazy("Uno dei codici del foglio, per esempio 4821-7730."),
+        max_length=20,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "autofocus": True}),
+    )

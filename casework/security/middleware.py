@@ -36,6 +36,7 @@ TWO_FACTOR_EXEMPT_VIEWS = {
     "wagtailadmin_sprite",
     accounts.VERIFY_URL_NAME,
     accounts.SETUP_URL_NAME,
+    "account_2fa_recovery_verify",
 }
 
 

@@ -21,8 +21,16 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from . import recovery
 from .demo import demo_code
 from .forms import PasswordForm, SetupForm, TokenForm
+from .recovery_views import (
+    RECOVERY_CODES_URL_NAME,
+    RECOVERY_VERIFY_URL_NAME,
+    RecoveryCodesView,
+    RecoveryVerifyView,
+    render_codes,
+)
 from .twofactor import (
     DEVICES_URL_NAME,
     INVALID_CODE,
@@ -176,7 +184,12 @@ class SetupView(View):
                     messages.success(
                         request, _("Dispositivo attivato: da ora l'accesso chiede il codice.")
                     )
-                    return HttpResponseRedirect(_safe_next(request, reverse(DEVICES_URL_NAME)))
+                    next_url = _safe_next(request, reverse(DEVICES_URL_NAME))
+                    if recovery.recovery_device(request.user) is None:
+                        # The first device: its recovery codes, shown this once.
+                        codes = recovery.generate_recovery_codes(user=request.user)
+                        return render_codes(request, codes, next_url)
+                    return HttpResponseRedirect(next_url)
                 form.add_error("otp_token", error)
         return self.render(request, form, device)
 
@@ -203,7 +216,13 @@ class DevicesView(View):
         return render(
             request,
             self.template_name,
-            {"devices": devices, "form": PasswordForm(), "required": settings.ZO_REQUIRE_2FA},
+            {
+                "devices": devices,
+                "form": PasswordForm(),
+                "required": settings.ZO_REQUIRE_2FA,
+                "recovery_remaining": recovery.remaining_codes(request.user),
+                "has_recovery_codes": recovery.recovery_device(request.user) is not None,
+            },
         )
 
 
@@ -220,7 +239,11 @@ class RemoveView(View):
         if not form.is_valid() or not _password_ok(request, form.cleaned_data["password"]):
             messages.error(request, WRONG_PASSWORD)
             return HttpResponseRedirect(reverse(DEVICES_URL_NAME))
+        owner = device.user
         device.delete()
+        if not TOTPDevice.objects.filter(user=owner, confirmed=True).exists():
+            # Without an app the codes would stand in for it for good: they go with the last one.
+            recovery.delete_recovery_codes(user=owner)
         messages.success(request, _("Dispositivo rimosso."))
         return HttpResponseRedirect(reverse(DEVICES_URL_NAME))
 
@@ -232,6 +255,8 @@ def urlpatterns():
         path("2fa/setup/", SetupView.as_view(), name=SETUP_URL_NAME),
         path("2fa/", DevicesView.as_view(), name=DEVICES_URL_NAME),
         path("2fa/<int:pk>/remove/", RemoveView.as_view(), name=REMOVE_URL_NAME),
+        path("2fa/verify/recupero/", RecoveryVerifyView.as_view(), name=RECOVERY_VERIFY_URL_NAME),
+        path("2fa/codici-di-recupero/", RecoveryCodesView.as_view(), name=RECOVERY_CODES_URL_NAME),
     ]
 
 

@@ -56,6 +56,9 @@ def test_second_factor_and_csp_end_to_end(browser, live_server, settings):
     page.locator("input[name=password]").fill(PASSWORD)
     page.get_by_role("button", name="Attiva").click()
     page.wait_for_load_state("networkidle")
+    # The first device's recovery codes, shown once (tests/e2e/test_recovery_codes.py).
+    page.get_by_role("link", name="Ho conservato i codici, continua").click()
+    page.wait_for_load_state("networkidle")
     assert "/admin/" in page.url and "/2fa/setup/" not in page.url
 
     for path in (
