@@ -248,3 +248,15 @@ def test_verify_page_shows_the_demo_code_in_dev_only(client, social_worker_a):
         _login(client, social_worker_a.username, PASSWORD)
         page = client.get(reverse(security_twofactor.VERIFY_URL_NAME)).content.decode()
         assert "utente demo" not in page
+
+
+@override_settings(ZO_REQUIRE_2FA=True)
+def test_the_second_factor_pages_sign_out_with_a_post(client, social_worker_a):
+    """Django logs out on POST only: the "Esci" of the set-up page is a form, and it works."""
+    client.force_login(social_worker_a)
+    page = client.get(reverse(security_twofactor.SETUP_URL_NAME)).content.decode()
+    logout_url = reverse("wagtailadmin_logout")
+    assert f'<form method="post" action="{logout_url}">' in page
+    assert f'href="{logout_url}"' not in page
+    client.post(logout_url)
+    assert "_auth_user_id" not in client.session
