@@ -18,7 +18,7 @@ from wagtail.documents import get_document_model
 from casework.access import can_see_comune, visible_comune_ids
 
 from .collections import collection_for
-from .files import unguessable_name
+from .files import attempt_directory, attempt_token, unguessable_name
 from .models import ReportKind, ReportRun, RunStatus
 
 logger = logging.getLogger(__name__)
@@ -150,10 +150,15 @@ def file_documents(run, *, pdf, xlsx):
                     collection=collection,
                     uploaded_by_user=run.requested_by,
                 )
-                # A random directory: the readable name alone would let anyone who reaches
-                # the media folder guess every report's path.
+                # An unguessable directory: the readable name alone would let anyone who
+                # reaches the media folder guess every report's path. One per attempt, so
+                # that the next attempt finds what a killed worker left (remove_leftovers).
                 document.file.save(
-                    unguessable_name(_filename(run, extension)), ContentFile(content), save=False
+                    unguessable_name(
+                        _filename(run, extension), token=attempt_token(run.pk, run.attempts)
+                    ),
+                    ContentFile(content),
+                    save=False,
                 )
                 stored.append(document.file)
                 document._set_document_file_metadata()
@@ -181,6 +186,30 @@ def file_documents(run, *, pdf, xlsx):
     return run
 
 
+def remove_leftovers(run):
+    """Delete the files that earlier attempts stored but never filed: a worker killed between
+    writing a file and committing its Document (SIGKILL, out of memory, a lost machine) runs no
+    ``except`` clause, and its files would stay in the media folder for good. Files a Document
+    points to are kept whatever happened. Returns the names deleted."""
+    Document = get_document_model()
+    storage = Document._meta.get_field("file").storage
+    deleted = []
+    for attempt in range(1, run.attempts):
+        directory = attempt_directory(run.pk, attempt)
+        try:
+            _subdirs, files = storage.listdir(directory)
+        except (FileNotFoundError, NotADirectoryError):
+            continue
+        names = {f"{directory}/{name}" for name in files}
+        filed = set(Document.objects.filter(file__in=names).values_list("file", flat=True))
+        for name in sorted(names - filed):
+            storage.delete(name)
+            deleted.append(name)
+    if deleted:
+        logger.warning("Report run %s: removed %d files of a killed attempt", run.pk, len(deleted))
+    return deleted
+
+
 def _fail(run, error):
     final = run.attempts >= max_attempts()
     message = str(error)[:2000] or error.__class__.__name__
@@ -205,6 +234,7 @@ def run_report(run_id):
     if run is None:
         return None
     try:
+        remove_leftovers(run)
         report = build_report(
             run.kind, start=run.period_start, end=run.period_end, comune=run.comune
         )
