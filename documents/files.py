@@ -26,18 +26,21 @@ def unguessable_name(filename, *, token=None):
     return posixpath.join(token or secrets.token_urlsafe(TOKEN_BYTES), basename)
 
 
-def attempt_token(run_id, attempt):
+def attempt_token(run_id, attempt, part):
     """The directory of one attempt at a report run: as long and as unguessable as a random
     token (a keyed hash under SECRET_KEY), but known again to the next attempt, which removes
-    what a worker killed while filing (SIGKILL, out of memory) left in it."""
+    what a worker killed while filing (SIGKILL, out of memory) left in it. One per file
+    (``part``: its extension), as random tokens were."""
     digest = hmac.new(
-        settings.SECRET_KEY.encode(), f"report-run:{run_id}:{attempt}".encode(), hashlib.sha256
+        settings.SECRET_KEY.encode(),
+        f"report-run:{run_id}:{attempt}:{part}".encode(),
+        hashlib.sha256,
     ).digest()[:TOKEN_BYTES]
     return base64.urlsafe_b64encode(digest).decode("ascii").rstrip("=")
 
 
-def attempt_directory(run_id, attempt):
-    return posixpath.join(UPLOAD_DIRECTORY, attempt_token(run_id, attempt))
+def attempt_directory(run_id, attempt, part):
+    return posixpath.join(UPLOAD_DIRECTORY, attempt_token(run_id, attempt, part))
 
 
 def name_new_upload(sender, instance, **kwargs):

@@ -135,6 +135,10 @@ def _filename(run, extension):
     return f"{kind}-{slug}-{run.period_start:%Y-%m-%d}-{run.period_end:%Y-%m-%d}.{extension}"
 
 
+# The files of a run, in filing order (also the parts of its per-attempt directories).
+FILE_PARTS = ("pdf", "xlsx")
+
+
 def file_documents(run, *, pdf, xlsx):
     """Both files or neither: the Documents and the run's completion share one transaction, and
     files already stored are deleted if it rolls back."""
@@ -144,7 +148,7 @@ def file_documents(run, *, pdf, xlsx):
         with transaction.atomic():
             collection = collection_for(run.comune)
             created = []
-            for content, extension in ((pdf, "pdf"), (xlsx, "xlsx")):
+            for content, extension in zip((pdf, xlsx), FILE_PARTS, strict=True):
                 document = Document(
                     title=f"{run} ({extension.upper()})",
                     collection=collection,
@@ -155,7 +159,8 @@ def file_documents(run, *, pdf, xlsx):
                 # that the next attempt finds what a killed worker left (remove_leftovers).
                 document.file.save(
                     unguessable_name(
-                        _filename(run, extension), token=attempt_token(run.pk, run.attempts)
+                        _filename(run, extension),
+                        token=attempt_token(run.pk, run.attempts, extension),
                     ),
                     ContentFile(content),
                     save=False,
@@ -194,8 +199,12 @@ def remove_leftovers(run):
     Document = get_document_model()
     storage = Document._meta.get_field("file").storage
     deleted = []
-    for attempt in range(1, run.attempts):
-        directory = attempt_directory(run.pk, attempt)
+    directories = [
+        attempt_directory(run.pk, attempt, part)
+        for attempt in range(1, run.attempts)
+        for part in FILE_PARTS
+    ]
+    for directory in directories:
         try:
             _subdirs, files = storage.listdir(directory)
         except (FileNotFoundError, NotADirectoryError):

@@ -121,7 +121,8 @@ def scenario(stage, cluster):
     killed = time.monotonic()
     time.sleep(0.5)
     if stage == "filing":
-        left = {name for name in media_files() if name.startswith(attempt_directory(run.pk, 1))}
+        first = tuple(attempt_directory(run.pk, 1, part) for part in services.FILE_PARTS)
+        left = {name for name in media_files() if name.startswith(first)}
         log(f"[{stage}] file lasciati dal worker ucciso: {sorted(left) or 'nessuno'}")
         if not left:
             failures.append(f"[{stage}] il worker è morto prima di scrivere il primo file")
