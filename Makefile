@@ -74,3 +74,13 @@ bench: install-test
 
 clean:
 	rm -rf $(VENV) var
+
+# --- Load test and fault drills (issue 17; docs/load-test.md) ---------------------------------
+# 50 staff for LOAD_TIME (2m) on gunicorn + PostgreSQL + Redis + qcluster; locust in .venv-load.
+.PHONY: load drill-worker-kill
+load: install
+	scripts/load_test.sh
+
+# kill -9 of a qcluster worker during a report (own database zo_drill).
+drill-worker-kill: install
+	scripts/drill_worker_kill.sh

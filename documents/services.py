@@ -18,7 +18,7 @@ from wagtail.documents import get_document_model
 from casework.access import can_see_comune, visible_comune_ids
 
 from .collections import collection_for
-from .files import unguessable_name
+from .files import attempt_directory, attempt_token, unguessable_name
 from .models import ReportKind, ReportRun, RunStatus
 
 logger = logging.getLogger(__name__)
@@ -135,6 +135,10 @@ def _filename(run, extension):
     return f"{kind}-{slug}-{run.period_start:%Y-%m-%d}-{run.period_end:%Y-%m-%d}.{extension}"
 
 
+# The files of a run, in filing order (also the parts of its per-attempt directories).
+FILE_PARTS = ("pdf", "xlsx")
+
+
 def file_documents(run, *, pdf, xlsx):
     """Both files or neither: the Documents and the run's completion share one transaction, and
     files already stored are deleted if it rolls back."""
@@ -144,16 +148,22 @@ def file_documents(run, *, pdf, xlsx):
         with transaction.atomic():
             collection = collection_for(run.comune)
             created = []
-            for content, extension in ((pdf, "pdf"), (xlsx, "xlsx")):
+            for content, extension in zip((pdf, xlsx), FILE_PARTS, strict=True):
                 document = Document(
                     title=f"{run} ({extension.upper()})",
                     collection=collection,
                     uploaded_by_user=run.requested_by,
                 )
-                # A random directory: the readable name alone would let anyone who reaches
-                # the media folder guess every report's path.
+                # An unguessable directory: the readable name alone would let anyone who
+                # reaches the media folder guess every report's path. One per attempt, so
+                # that the next attempt finds what a killed worker left (remove_leftovers).
                 document.file.save(
-                    unguessable_name(_filename(run, extension)), ContentFile(content), save=False
+                    unguessable_name(
+                        _filename(run, extension),
+                        token=attempt_token(run.pk, run.attempts, extension),
+                    ),
+                    ContentFile(content),
+                    save=False,
                 )
                 stored.append(document.file)
                 document._set_document_file_metadata()
@@ -181,6 +191,34 @@ def file_documents(run, *, pdf, xlsx):
     return run
 
 
+def remove_leftovers(run):
+    """Delete the files that earlier attempts stored but never filed: a worker killed between
+    writing a file and committing its Document (SIGKILL, out of memory, a lost machine) runs no
+    ``except`` clause, and its files would stay in the media folder for good. Files a Document
+    points to are kept whatever happened. Returns the names deleted."""
+    Document = get_document_model()
+    storage = Document._meta.get_field("file").storage
+    deleted = []
+    directories = [
+        attempt_directory(run.pk, attempt, part)
+        for attempt in range(1, run.attempts)
+        for part in FILE_PARTS
+    ]
+    for directory in directories:
+        try:
+            _subdirs, files = storage.listdir(directory)
+        except (FileNotFoundError, NotADirectoryError):
+            continue
+        names = {f"{directory}/{name}" for name in files}
+        filed = set(Document.objects.filter(file__in=names).values_list("file", flat=True))
+        for name in sorted(names - filed):
+            storage.delete(name)
+            deleted.append(name)
+    if deleted:
+        logger.warning("Report run %s: removed %d files of a killed attempt", run.pk, len(deleted))
+    return deleted
+
+
 def _fail(run, error):
     final = run.attempts >= max_attempts()
     message = str(error)[:2000] or error.__class__.__name__
@@ -205,6 +243,7 @@ def run_report(run_id):
     if run is None:
         return None
     try:
+        remove_leftovers(run)
         report = build_report(
             run.kind, start=run.period_start, end=run.period_end, comune=run.comune
         )
