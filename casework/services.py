@@ -261,3 +261,11 @@ __all__ = [
     "voucher_amounts",
     "withdraw_referral",
 ]
+
+# --- Review meetings on a pathway (casework.cases.verification) ---
+from .cases.verification.services import (  # noqa: E402
+    record_verification_meeting,
+    update_verification_meeting,
+)
+
+__all__ += ["record_verification_meeting", "update_verification_meeting"]
