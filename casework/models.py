@@ -70,6 +70,6 @@ __all__ = [
 ]
 
 # --- Review meetings on a pathway (casework.cases.verification) ---
-from .cases.verification.models import VerificationMeeting  # noqa: E402
+from .cases.verification.models import VerificationMeeting
 
 __all__ += ["VerificationMeeting"]

@@ -263,7 +263,7 @@ __all__ = [
 ]
 
 # --- Review meetings on a pathway (casework.cases.verification) ---
-from .cases.verification.services import (  # noqa: E402
+from .cases.verification.services import (
     record_verification_meeting,
     update_verification_meeting,
 )

@@ -65,9 +65,7 @@ class VerificationMeeting(models.Model):
                 condition=models.Q(next_meeting_on__isnull=True)
                 | models.Q(next_meeting_on__gt=models.F("held_on")),
                 name="verification_next_after_held",
-                violation_error_message=_(
-                    "Il prossimo incontro deve essere successivo a questo."
-                ),
+                violation_error_message=_("Il prossimo incontro deve essere successivo a questo."),
             )
         ]
 

@@ -64,9 +64,7 @@ def _parties(participants):
         try:
             codes.add(Party(code))
         except ValueError:
-            raise ValidationError(
-                {"participants": MSG_UNKNOWN_PARTY % {"party": code}}
-            ) from None
+            raise ValidationError({"participants": MSG_UNKNOWN_PARTY % {"party": code}}) from None
     return codes
 
 

@@ -104,14 +104,21 @@ def test_pathway_page_lists_them_in_fixed_queries(
     with django_assert_max_num_queries(60) as few:
         client.get(_page(pathway))
     for day in range(21, 30):
-        _meeting(pathway, agency_operator, held_on=datetime.date(2016, 10, day), next_meeting_on=None)
+        _meeting(
+            pathway, agency_operator, held_on=datetime.date(2016, 10, day), next_meeting_on=None
+        )
     with django_assert_max_num_queries(len(few.captured_queries)):
         response = client.get(_page(pathway))
     text = response.content.decode()
     assert "Incontri di verifica" in text
     assert "Marta Bonetti" in text and "Tutto procede bene." in text
     assert "Registra incontro di verifica" in text
-    assert text.count(reverse("casework_edit_verification", args=[pathway.verification_meetings.first().pk])) == 1
+    assert (
+        text.count(
+            reverse("casework_edit_verification", args=[pathway.verification_meetings.first().pk])
+        )
+        == 1
+    )
 
 
 def test_overdue_next_meeting_is_shown(client, pathway, agency_operator, social_worker_a):
@@ -124,7 +131,10 @@ def test_overdue_next_meeting_is_shown(client, pathway, agency_operator, social_
     assert "Incontro di verifica scaduto" in text
     # The social worker reads, never records nor corrects.
     assert "Registra incontro di verifica" not in text
-    assert reverse("casework_edit_verification", args=[pathway.verification_meetings.get().pk]) not in text
+    assert (
+        reverse("casework_edit_verification", args=[pathway.verification_meetings.get().pk])
+        not in text
+    )
     dashboard = client.get(reverse("wagtailadmin_home")).content.decode()
     assert "casework-verifications-overdue" in dashboard
     assert str(pathway.referral.beneficiary) in dashboard

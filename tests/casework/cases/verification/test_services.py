@@ -132,9 +132,7 @@ def test_final_meeting_of_an_ended_pathway(pathway, agency_operator, programme_m
         _record(pathway, agency_operator, held_on=datetime.date(2017, 1, 10))
     assert _message(error, "next_meeting_on") == [services.MSG_NO_NEXT_AFTER_END]
     with pytest.raises(ValidationError) as error:
-        _record(
-            pathway, agency_operator, held_on=datetime.date(2017, 2, 15), next_meeting_on=None
-        )
+        _record(pathway, agency_operator, held_on=datetime.date(2017, 2, 15), next_meeting_on=None)
     assert _message(error, "held_on") == [
         services.MSG_TOO_LONG_AFTER_END % {"days": services.FINAL_MEETING_DAYS}
     ]
@@ -175,7 +173,8 @@ def test_update_corrects_under_the_same_rules(pathway, agency_operator, social_w
 
 
 def test_the_facades_export_them():
-    from casework import models, services as facade
+    from casework import models
+    from casework import services as facade
 
     assert models.VerificationMeeting is VerificationMeeting
     assert facade.record_verification_meeting is services.record_verification_meeting
