@@ -81,3 +81,8 @@ __all__ = [
     "audit_purge_latest_cutoff",
     "audit_retention_months",
 ]
+
+# --- Review meetings on a pathway (casework.cases.verification) ---
+from .cases.verification.models import VerificationMeeting
+
+__all__ += ["VerificationMeeting"]

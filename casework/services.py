@@ -275,3 +275,11 @@ __all__ = [
     "voucher_amounts",
     "withdraw_referral",
 ]
+
+# --- Review meetings on a pathway (casework.cases.verification) ---
+from .cases.verification.services import (
+    record_verification_meeting,
+    update_verification_meeting,
+)
+
+__all__ += ["record_verification_meeting", "update_verification_meeting"]

@@ -8,6 +8,7 @@ from wagtail.admin.ui.components import Component
 from casework.permissions.access import visible_comune_ids
 
 from . import deadlines
+from .verification.selectors import overdue_verifications
 
 PANEL_ROWS = 15
 
@@ -48,6 +49,13 @@ class DeadlinesPanel(Component):
             can_view_referrals=self.user.has_perm("casework.view_referral"),
             can_view_pathways=self.user.has_perm("casework.view_pathway"),
         )
+        if self.user.has_perm("casework.view_verificationmeeting"):
+            # Review meetings whose next date passed with no meeting since.
+            verifications = overdue_verifications(self.user, on=on)
+            context.update(
+                verifications=list(verifications[:PANEL_ROWS]),
+                verification_total=verifications.count(),
+            )
         return context
 
 

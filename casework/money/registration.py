@@ -5,6 +5,7 @@ from casework.cases.inspect import PATHWAY_PAGE_HOOK
 from casework.cases.panels import TEAM_MEETING_AGENDA_HOOK
 
 from .delivery_selectors import pathway_delivery
+from .minutes_views import meeting_listing_buttons, meeting_minutes_section, minutes_urlpatterns
 from .views import (
     MONEY_LOG_ACTIONS,
     meeting_agenda_section,
@@ -26,3 +27,7 @@ def register(hooks):
     hooks.register(PATHWAY_PAGE_HOOK, lambda p, user: {"delivery": pathway_delivery(p, user)})
     hooks.register("register_snippet_listing_buttons", pathway_listing_buttons)
     hooks.register("register_log_actions", register_log_actions)
+    # The team meeting's minutes as a PDF (casework.money.minutes).
+    hooks.register("register_admin_urls", minutes_urlpatterns)
+    hooks.register("register_snippet_listing_buttons", meeting_listing_buttons)
+    hooks.register(TEAM_MEETING_AGENDA_HOOK, meeting_minutes_section)

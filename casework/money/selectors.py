@@ -36,12 +36,12 @@ MONEY_FIELD = ExactMoneyField(max_digits=14, decimal_places=2)
 ZERO = Value(Decimal("0.00"), output_field=MONEY_FIELD)
 
 
-def _voucher_sum(statuses):
-    """Gross total of the budget's vouchers in ``statuses``, as a correlated subquery: one row per
-    budget, however many vouchers there are."""
+def _voucher_sum(statuses, only=None):
+    """Gross total of the budget's vouchers in ``statuses`` (and matching ``only``, a ``Q``), as
+    a correlated subquery: one row per budget, however many vouchers there are."""
     vouchers = (
         Voucher.objects.filter(
-            comune=OuterRef("comune"), edition=OuterRef("edition"), status__in=statuses
+            only or Q(), comune=OuterRef("comune"), edition=OuterRef("edition"), status__in=statuses
         )
         .order_by()
         .values("comune")
@@ -177,3 +177,27 @@ def agenda_budgets(user, vouchers):
         row.after = row.remaining - row.pending
     ordered = sorted(budgets.values(), key=lambda b: (b.comune.name, b.edition.starts_on))
     return ordered, fits
+
+
+def budgets_after_meeting(meeting, *, comune_ids, edition_ids, user=None):
+    """The budgets of ``comune_ids`` in ``edition_ids`` as a team meeting left them: annotated
+    with ``committed`` (the gross of the vouchers committed today that were decided at this
+    meeting or an earlier one, or outside a meeting up to its day) and ``remaining`` = amount -
+    committed, as in ``budget_summary``. One query."""
+    held_on = meeting.held_on
+    decided_by_then = Q(meeting__held_on__lte=held_on) | Q(
+        meeting__isnull=True, decided_at__date__lte=held_on
+    )
+    queryset = Budget.objects.select_related("comune", "edition").filter(
+        comune_id__in=comune_ids, edition_id__in=edition_ids
+    )
+    if user is not None:
+        queryset = scope(queryset, user, "comune")
+    return queryset.annotate(
+        committed=_voucher_sum(COMMITTED_VOUCHER_STATUSES, decided_by_then),
+        remaining=Round(
+            ExpressionWrapper(F("amount") - F("committed"), output_field=MONEY_FIELD),
+            2,
+            output_field=MONEY_FIELD,
+        ),
+    ).order_by("comune__name", "edition__starts_on")

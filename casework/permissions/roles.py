@@ -37,6 +37,7 @@ ROLE_PERMISSIONS = {
         "casework.referral": ADD_CHANGE_VIEW,
         "casework.pathway": VIEW,
         "casework.followup": VIEW,
+        "casework.verificationmeeting": VIEW,
         "casework.teammeeting": VIEW,
         "casework.voucher": VIEW,
         "casework.budget": VIEW,
@@ -54,6 +55,7 @@ ROLE_PERMISSIONS = {
         "casework.pathway": ADD_CHANGE_VIEW,
         "casework.pathwayactivity": ALL,
         "casework.followup": ALL,
+        "casework.verificationmeeting": ADD_CHANGE_VIEW,
         "casework.teammeeting": ADD_CHANGE_VIEW,
         "casework.voucher": ADD_CHANGE_VIEW,
         "casework.tutoringsession": ALL,
@@ -74,6 +76,7 @@ ROLE_PERMISSIONS = {
         "casework.pathway": ALL,
         "casework.pathwayactivity": ALL,
         "casework.followup": ALL,
+        "casework.verificationmeeting": ALL,
         "casework.teammeeting": ALL,
         # A voucher is cancelled through the services, never deleted: the budget history stays.
         "casework.voucher": ADD_CHANGE_VIEW,

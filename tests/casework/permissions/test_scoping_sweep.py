@@ -11,6 +11,7 @@ from wagtail.admin.viewsets import viewsets as viewset_registry
 
 from casework.audit import models as audit_models
 from casework.cases import models as cases_models
+from casework.cases.verification.models import VerificationMeeting
 from casework.imports import models as imports_models
 from casework.money import models as money_models
 from casework.papers import models as papers_models
@@ -154,6 +155,10 @@ def _records_of(comune):
     )
     records[papers_models.PathwayDocument] = f.pathway_document(pathway)
     records[money_models.Invoice] = invoice
+    # Review meetings on the pathway (casework.cases.verification).
+    records[VerificationMeeting] = VerificationMeeting.objects.create(
+        pathway=pathway, held_on=datetime.date(2016, 10, 20), minutes="Verbale"
+    )
     records[money_models.InvoiceLine] = money_models.InvoiceLine.objects.create(
         invoice=invoice, description="Voce", net=200, vat=44, gross=244
     )

@@ -22,6 +22,7 @@ from wagtail.log_actions import log
 
 from casework.audit.services import Action, record_event
 from casework.cases import models as cases_models
+from casework.cases.verification.models import VerificationMeeting
 from casework.money import models as money_models
 from casework.papers import models as papers_models
 from casework.permissions.scoping import scope_paths
@@ -202,6 +203,10 @@ def _records_of(comune, tag):
         net.HostOrganisation: host,
         net.Position: position,
     }
+    # Review meetings on the pathway (casework.cases.verification).
+    records[VerificationMeeting] = VerificationMeeting.objects.create(
+        pathway=pathway, held_on=datetime.date(2016, 11, 10), minutes=f"Verbale {tag}"
+    )
     for obj in records.values():
         if hasattr(obj, "save_revision"):
             obj.save_revision()
