@@ -167,6 +167,8 @@ class TraineeshipRules(models.Model):
 class TraineeshipExtension(models.Model):
     """A tirocinio's planned end moved later (proroga), within the maximum duration."""
 
+    comune_path = "pathway__comune"
+
     pathway = models.ForeignKey(
         Pathway,
         on_delete=models.CASCADE,
@@ -200,6 +202,8 @@ class TraineeshipSuspension(models.Model):
     """A pause of a tirocinio; its days do not count toward the maximum duration (they move the
     latest possible end later), as the regional rules on suspension say."""
 
+    comune_path = "pathway__comune"
+
     pathway = models.ForeignKey(
         Pathway,
         on_delete=models.CASCADE,
@@ -230,6 +234,8 @@ class TraineeshipSuspension(models.Model):
 
 class TraineeshipCommunication(models.Model):
     """A compulsory communication (COB) sent for a tirocinio: start, extension or end."""
+
+    comune_path = "pathway__comune"
 
     pathway = models.ForeignKey(
         Pathway,

@@ -22,6 +22,7 @@ from wagtail.log_actions import log
 
 from casework.audit.services import Action, record_event
 from casework.cases import models as cases_models
+from casework.cases.traineeship import models as traineeship_models
 from casework.money import models as money_models
 from casework.permissions.scoping import scope_paths
 from documents import services as report_services
@@ -201,6 +202,26 @@ def _records_of(comune, tag):
         net.HostOrganisation: host,
         net.Position: position,
     }
+    # A tirocinio's extension, suspension and compulsory communication (casework.cases.traineeship).
+    records[traineeship_models.TraineeshipExtension] = (
+        traineeship_models.TraineeshipExtension.objects.create(
+            pathway=pathway,
+            on=datetime.date(2017, 1, 10),
+            previous_end_on=datetime.date(2017, 3, 31),
+            new_end_on=datetime.date(2017, 5, 31),
+            reason="Proroga",
+        )
+    )
+    records[traineeship_models.TraineeshipSuspension] = (
+        traineeship_models.TraineeshipSuspension.objects.create(
+            pathway=pathway, starts_on=datetime.date(2017, 2, 1), reason="Malattia"
+        )
+    )
+    records[traineeship_models.TraineeshipCommunication] = (
+        traineeship_models.TraineeshipCommunication.objects.create(
+            pathway=pathway, kind="start", sent_on=datetime.date(2016, 10, 1), protocol="COB-1"
+        )
+    )
     for obj in records.values():
         if hasattr(obj, "save_revision"):
             obj.save_revision()
