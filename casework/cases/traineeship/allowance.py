@@ -46,7 +46,11 @@ def _suspended(suspensions, first, last):
     days = set()
     for suspension in suspensions:
         start = max(suspension.starts_on, first)
-        end = min(suspension.ends_on - datetime.timedelta(days=1), last) if suspension.ends_on else last
+        end = (
+            min(suspension.ends_on - datetime.timedelta(days=1), last)
+            if suspension.ends_on
+            else last
+        )
         day = start
         while day <= end:
             if day.weekday() < WORKING_DAYS_PER_WEEK:

@@ -152,7 +152,9 @@ class TraineeshipRules(models.Model):
         ordering = ["-edition__starts_on"]
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(medium_host_max_employees__gt=models.F("small_host_max_employees")),
+                condition=models.Q(
+                    medium_host_max_employees__gt=models.F("small_host_max_employees")
+                ),
                 name="traineeship_host_sizes_ordered",
                 violation_error_message=_(
                     "Il limite dell'ente medio deve superare quello dell'ente piccolo."

@@ -30,8 +30,12 @@ def pathway_traineeship(pathway, user):
     suspensions = list(pathway.traineeship_suspensions.select_related("recorded_by"))
     suspended = any(s.ends_on is None for s in suspensions)
     communications = [
-        {"kind": c.get_kind_display(), "sent_on": c.sent_on, "protocol": c.protocol,
-         "by": _name(c.recorded_by)}
+        {
+            "kind": c.get_kind_display(),
+            "sent_on": c.sent_on,
+            "protocol": c.protocol,
+            "by": _name(c.recorded_by),
+        }
         for c in pathway.traineeship_communications.select_related("recorded_by")
     ]
     return {
@@ -48,19 +52,31 @@ def pathway_traineeship(pathway, user):
             "communications": communications,
             "missing": missing_communications(pathway),
             "communication_url": _url(
-                user, "casework.add_traineeshipcommunication", COMMUNICATION_URL, pathway,
+                user,
+                "casework.add_traineeshipcommunication",
+                COMMUNICATION_URL,
+                pathway,
                 pathway.activated_on is not None,
             ),
             "extension_url": _url(
-                user, "casework.add_traineeshipextension", EXTENSION_URL, pathway,
+                user,
+                "casework.add_traineeshipextension",
+                EXTENSION_URL,
+                pathway,
                 active and pathway.planned_end_on is not None,
             ),
             "suspension_url": _url(
-                user, "casework.add_traineeshipsuspension", SUSPENSION_URL, pathway,
+                user,
+                "casework.add_traineeshipsuspension",
+                SUSPENSION_URL,
+                pathway,
                 active and not suspended,
             ),
             "resume_url": _url(
-                user, "casework.change_traineeshipsuspension", RESUME_URL, pathway,
+                user,
+                "casework.change_traineeshipsuspension",
+                RESUME_URL,
+                pathway,
                 active and suspended,
             ),
         }

@@ -19,9 +19,7 @@ class MissingCommunicationsPanel(Component):
     def get_context_data(self, parent_context):
         context = super().get_context_data(parent_context)
         pathways = missing_communication_pathways(self.user)
-        rows = [
-            {"pathway": row, "missing": missing_kinds_of(row)} for row in pathways[:PANEL_ROWS]
-        ]
+        rows = [{"pathway": row, "missing": missing_kinds_of(row)} for row in pathways[:PANEL_ROWS]]
         context.update(
             rows=rows,
             total=pathways.count() if len(rows) == PANEL_ROWS else len(rows),

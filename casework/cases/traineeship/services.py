@@ -19,9 +19,7 @@ from .models import (
 
 MSG_NOT_A_TRAINEESHIP = _("Il percorso non è un tirocinio.")
 MSG_TRAINEESHIP_NOT_ACTIVE = _("Il tirocinio non è attivo.")
-MSG_EXTENSION_NEEDS_LATER_END = _(
-    "La proroga deve spostare la fine prevista dopo il %(date)s."
-)
+MSG_EXTENSION_NEEDS_LATER_END = _("La proroga deve spostare la fine prevista dopo il %(date)s.")
 MSG_EXTENSION_NEEDS_PLANNED_END = _("Indicare prima la fine prevista del tirocinio.")
 MSG_DATE_BEFORE_ACTIVATION = _("La data non può precedere l'attivazione del tirocinio.")
 MSG_ALREADY_SUSPENDED = _("Il tirocinio è già sospeso.")

@@ -5,9 +5,9 @@ from decimal import Decimal
 
 import pytest
 
+from casework.cases.traineeship import services
 from casework.cases.traineeship.allowance import allowance_due, month_attendance, working_days
 from casework.cases.traineeship.choices import BelowAttendance
-from casework.cases.traineeship import services
 from casework.money import delivery
 from casework.money.delivery_selectors import pathway_delivery
 
@@ -39,7 +39,10 @@ def test_allowance_due(worked, planned, below, attendance, due):
 def test_half_a_cent_rounds_up():
     # 0.005 -> 0.01: 1.005 share of 1 euro.
     _attendance, due = allowance_due(
-        monthly_allowance=Decimal("2.01"), hours_worked=1, hours_planned=2, min_percent=80,
+        monthly_allowance=Decimal("2.01"),
+        hours_worked=1,
+        hours_planned=2,
+        min_percent=80,
         below=BelowAttendance.PROPORTIONAL,
     )
     assert due == Decimal("1.01")

@@ -118,8 +118,9 @@ def test_an_unknown_headcount_is_not_checked(make_tirocinio, activate):
 def test_other_pathway_types_are_not_counted(make_tirocinio, activate, agency_operator):
     host = f.HostOrganisationFactory(employees=3)
     position = f.PositionFactory(host=host, seats=3, pathway_types=["inserimento"])
-    hire = f.PathwayFactory(pathway_type="inserimento", status="matching", position=position,
-                            host=host)
+    hire = f.PathwayFactory(
+        pathway_type="inserimento", status="matching", position=position, host=host
+    )
     activate(hire)
     activate(make_tirocinio(host))
 
@@ -150,7 +151,9 @@ def test_planned_end_within_the_maximum_for_the_target(
 
 def test_activation_refuses_a_planned_end_past_the_maximum(make_tirocinio, activate):
     pathway = make_tirocinio(
-        f.HostOrganisationFactory(), target_group="giovane", planned_end_on=datetime.date(2017, 4, 3)
+        f.HostOrganisationFactory(),
+        target_group="giovane",
+        planned_end_on=datetime.date(2017, 4, 3),
     )
     with pytest.raises(ValidationError) as error:
         activate(pathway)
@@ -227,8 +230,9 @@ def test_suspended_days_do_not_count_toward_the_maximum(active_tirocinio, agency
         )
     assert _messages(error) == [services.MSG_ALREADY_SUSPENDED]
     with pytest.raises(ValidationError):
-        services.resume_traineeship(active_tirocinio, on=datetime.date(2016, 12, 1),
-                                    user=agency_operator)
+        services.resume_traineeship(
+            active_tirocinio, on=datetime.date(2016, 12, 1), user=agency_operator
+        )
     services.resume_traineeship(
         active_tirocinio, on=datetime.date(2016, 12, 31), user=agency_operator
     )
@@ -243,8 +247,9 @@ def test_suspended_days_do_not_count_toward_the_maximum(active_tirocinio, agency
         user=agency_operator,
     )
     with pytest.raises(ValidationError) as error:
-        services.resume_traineeship(active_tirocinio, on=datetime.date(2017, 3, 1),
-                                    user=agency_operator)
+        services.resume_traineeship(
+            active_tirocinio, on=datetime.date(2017, 3, 1), user=agency_operator
+        )
     assert _messages(error) == [services.MSG_NOT_SUSPENDED]
 
 
