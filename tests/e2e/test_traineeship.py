@@ -3,12 +3,18 @@ Lombardia 7763/2018) in the admin; an agency operator records the start COB of a
 tirocinio and sees the missing warning disappear (page and dashboard)."""
 
 import datetime
+import os
+import tempfile
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 
 from tests.e2e.conftest import CHROMIUM, log_in, type_date
 from tests.e2e.page_checks import assert_clean_page
+
+# Screenshots of the new screens, to look at (E2E_SHOTS, else the system's temporary folder).
+SHOTS = Path(os.environ.get("E2E_SHOTS", tempfile.gettempdir()))
 
 pytestmark = [
     pytest.mark.e2e,
@@ -30,12 +36,12 @@ def test_programme_manager_edits_the_editions_traineeship_rules(italian_page, li
     log_in(page, base, manager)
     page.goto(base + reverse("wagtailsnippets_casework_traineeshiprules:list"))
     assert_clean_page(page)
-    page.screenshot(path="/tmp/tirocini-rules-list.png", full_page=True)
+    page.screenshot(path=SHOTS / "tirocini-rules-list.png", full_page=True)
     page.get_by_role("link", name="2016-2017", exact=True).first.click()
     page.wait_for_url("**/edit/**")
     assert page.get_by_text("DGR Lombardia n. 7763 del 17/01/2018").first.is_visible()
     assert_clean_page(page)
-    page.screenshot(path="/tmp/tirocini-rules-edit.png", full_page=True)
+    page.screenshot(path=SHOTS / "tirocini-rules-edit.png", full_page=True)
     page.locator("input[name=monthly_allowance]").fill("550")
     page.locator("input[name=min_attendance_percent]").fill("75")
     page.get_by_role("button", name="Salva").first.click()
@@ -65,19 +71,19 @@ def test_agency_records_the_start_cob_and_the_warning_goes(italian_page, live_se
     panel = page.locator("#casework-cob-heading")
     assert panel.is_visible()
     assert page.get_by_text(str(pathway.referral.beneficiary)).first.is_visible()
-    page.screenshot(path="/tmp/tirocini-dashboard.png", full_page=True)
+    page.screenshot(path=SHOTS / "tirocini-dashboard.png", full_page=True)
 
     pathway_url = reverse("wagtailsnippets_casework_pathway:inspect", args=[pathway.pk])
     page.goto(base + pathway_url)
     warning = page.locator("[data-cob-missing]")
     assert warning.is_visible() and "Avvio" in warning.inner_text()
     assert_clean_page(page)
-    page.locator("#tirocinio").screenshot(path="/tmp/tirocini-pathway-section.png")
+    page.locator("#tirocinio").screenshot(path=SHOTS / "tirocini-pathway-section.png")
 
     page.get_by_role("link", name="Registra comunicazione obbligatoria").click()
     page.wait_for_url("**/tirocinio/cob/")
     assert_clean_page(page)
-    page.screenshot(path="/tmp/tirocini-cob-form.png", full_page=True)
+    page.screenshot(path=SHOTS / "tirocini-cob-form.png", full_page=True)
     page.locator("select[name=kind]").select_option("start")
     type_date(page, "input[name=sent_on]", "30/09/2016")
     page.locator("input[name=protocol]").fill("COB-2016-0042")
@@ -93,7 +99,7 @@ def test_agency_records_the_start_cob_and_the_warning_goes(italian_page, live_se
     section = page.locator("#tirocinio").inner_text()
     assert "COB-2016-0042" in section and "30/09/2016" in section and "Marta Bonetti" in section
     assert_clean_page(page)
-    page.locator("#tirocinio").screenshot(path="/tmp/tirocini-pathway-section-after.png")
+    page.locator("#tirocinio").screenshot(path=SHOTS / "tirocini-pathway-section-after.png")
 
     page.goto(base + "/admin/")
     assert (
