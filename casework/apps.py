@@ -6,4 +6,5 @@ class CaseworkConfig(AppConfig):
     verbose_name = "Casi"
 
     def ready(self):
+        from casework.cases.traineeship import signals as _traineeship  # noqa: F401
         from casework.permissions import signals  # noqa: F401

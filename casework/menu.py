@@ -4,6 +4,7 @@ case records, the money screens with budgets), so it is composed here, above the
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.viewsets.base import ViewSetGroup
 
+from .cases.traineeship.viewsets import TraineeshipRulesViewSet
 from .cases.viewsets import BeneficiaryViewSet, PathwayViewSet, ReferralViewSet, TeamMeetingViewSet
 from .money.views import BudgetOverviewViewSet, InvoiceCheckViewSet
 from .money.viewsets import (
@@ -41,4 +42,5 @@ class MoneyViewSetGroup(ViewSetGroup):
         InvoiceCheckViewSet,
         EditionViewSet,
         TariffViewSet,
+        TraineeshipRulesViewSet,
     )

@@ -17,6 +17,12 @@ from .cases.models import (
     Referral,
     TeamMeeting,
 )
+from .cases.traineeship.models import (
+    TraineeshipCommunication,
+    TraineeshipExtension,
+    TraineeshipRules,
+    TraineeshipSuspension,
+)
 
 # Migration 0004 names the upload path by this module's path.
 from .imports.models import (
@@ -75,6 +81,10 @@ __all__ = [
     "Tariff",
     "TeamMeeting",
     "Timesheet",
+    "TraineeshipCommunication",
+    "TraineeshipExtension",
+    "TraineeshipRules",
+    "TraineeshipSuspension",
     "TutoringSession",
     "Voucher",
     "_import_upload_path",

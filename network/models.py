@@ -106,6 +106,17 @@ class HostOrganisation(models.Model):
         validators=[max_length_validator(REASON_MAX_LENGTH)],
     )
     agreement_starts_on = models.DateField(_("convenzione dal"), null=True, blank=True)
+    # The trainees an organisation may host at once follow its headcount (DGR Lombardia
+    # n. 7763 del 17/01/2018); unknown: the limit is not checked.
+    employees = models.PositiveIntegerField(
+        _("numero di dipendenti"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Dipendenti della sede: stabilisce quanti tirocinanti l'ente può accogliere "
+            "contemporaneamente (DGR Lombardia n. 7763 del 17/01/2018)."
+        ),
+    )
     agreement_ends_on = models.DateField(_("convenzione al"), null=True, blank=True)
     submitted_at = models.DateTimeField(_("registrato il"), auto_now_add=True)
     decided_at = models.DateTimeField(_("deciso il"), null=True, blank=True)

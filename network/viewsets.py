@@ -84,7 +84,11 @@ class HostOrganisationViewSet(SnippetViewSet):
     # Status changes go through the decision buttons (they email the organisation).
     panels = [
         MultiFieldPanel(
-            [FieldPanel("name"), FieldRowPanel([FieldPanel("kind"), FieldPanel("tax_code")])],
+            [
+                FieldPanel("name"),
+                FieldRowPanel([FieldPanel("kind"), FieldPanel("tax_code")]),
+                FieldPanel("employees"),
+            ],
             heading=_("Ente"),
         ),
         MultiFieldPanel(

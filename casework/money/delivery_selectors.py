@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from casework.cases.choices import Activity
 from casework.cases.rules import has_activity
+from casework.cases.traineeship.allowance import timesheet_months
 from network.choices import PathwayType
 
 from .choices import COMMITTED_VOUCHER_STATUSES, VoucherKind
@@ -83,6 +84,10 @@ def pathway_delivery(pathway, user):
         }
         for sheet in Timesheet.objects.filter(pathway=pathway).order_by("-month")
     ]
+    # A tirocinio: each month's attendance and the allowance due (DGR Lombardia 7763/2018).
+    months = timesheet_months(pathway, [(t["month"], t["hours_worked"]) for t in timesheets])
+    for sheet in timesheets:
+        sheet["traineeship"] = months.get(sheet["month"])
     approved = approved_tutoring_hours(pathway)
     running = pathway.activated_on is not None
     return {
@@ -93,6 +98,7 @@ def pathway_delivery(pathway, user):
         "tutoring_hours_approved": approved,
         "tutoring_hours_left": max(approved - done, Decimal(0)),
         "timesheets": timesheets,
+        "timesheet_allowance": bool(months),
         "record_tutoring_url": (
             reverse(RECORD_TUTORING_URL, args=[pathway.pk])
             if running and plans_tutoring and user.has_perm("casework.add_tutoringsession")

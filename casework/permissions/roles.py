@@ -99,6 +99,27 @@ ROLE_PERMISSIONS = {
 }
 
 
+# Traineeships (casework.cases.traineeship): the edition's rules are the programme manager's to
+# edit (created with each edition, never added or deleted by hand); the agency records
+# extensions, suspensions and compulsory communications; the social worker reads them.
+_TRAINEESHIP_RECORDS = (
+    "casework.traineeshipextension",
+    "casework.traineeshipsuspension",
+    "casework.traineeshipcommunication",
+)
+ROLE_PERMISSIONS[SOCIAL_WORKER].update(
+    {"casework.traineeshiprules": VIEW, **dict.fromkeys(_TRAINEESHIP_RECORDS, VIEW)}
+)
+ROLE_PERMISSIONS[AGENCY_OPERATOR].update(
+    {"casework.traineeshiprules": VIEW, **dict.fromkeys(_TRAINEESHIP_RECORDS, ADD_CHANGE_VIEW)}
+)
+ROLE_PERMISSIONS[PROGRAMME_MANAGER].update(
+    {
+        "casework.traineeshiprules": ("change", "view"),
+        **dict.fromkeys(_TRAINEESHIP_RECORDS, ADD_CHANGE_VIEW),
+    }
+)
+
 # Bulk import and export (casework.imports.messages, casework.imports.exports): permissions declared on
 # casework.importrun with django-import-export's codenames, so "import" on "casework.referral"
 # grants "casework.import_referral". A social worker imports referrals of their own Comuni only.

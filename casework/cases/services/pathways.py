@@ -11,6 +11,7 @@ from casework.cases import deadlines as _deadlines
 from casework.cases.choices import PathwayStatus, ReferralStatus
 from casework.cases.models import FollowUp, Pathway, PathwayActivity, Referral
 from casework.cases.rules import activities_for
+from casework.cases.traineeship.checks import check_host_capacity, check_planned_end
 from casework.cases.transitions import PATHWAY_TRANSITIONS, REFERRAL_TRANSITIONS, allows
 from network.choices import PathwayType
 
@@ -177,6 +178,8 @@ def define_pathway(
         _check_position(pathway, position)
         pathway.position = position
         pathway.host_id = position.host_id
+    if planned_end_on is not None or pathway_type:
+        check_planned_end(pathway, pathway.planned_end_on)
     pathway.status = PathwayStatus.MATCHING
     pathway.full_clean()
     pathway.save()
@@ -229,6 +232,8 @@ def _check_position(pathway, position):
         )
     if seats_in_use(position, exclude_pathway_id=pathway.pk) >= position.seats:
         raise ValidationError({"position": MSG_POSITION_FULL})
+    # A tirocinio: the host's limit of concurrent trainees (DGR 7763/2018).
+    check_host_capacity(pathway, position.host)
     available = pathway.referral.beneficiary.available_hours_per_week
     if hours_exceed(position.hours_per_week, available):
         raise ValidationError(
@@ -300,6 +305,9 @@ def activate_pathway(pathway, *, on, user, position=None):
         pathway.host_id = position.host_id
     if pathway.position_id is None and pathway.pathway_type != PathwayType.PERSONALIZZATO:
         raise ValidationError({"position": MSG_ACTIVATION_NEEDS_POSITION})
+    # A tirocinio: the host's trainees limit and the maximum duration, from the actual start.
+    check_host_capacity(pathway, pathway.host, on=on)
+    check_planned_end(pathway, pathway.planned_end_on, start=on)
     pathway.activated_on = on
     pathway.status = PathwayStatus.ACTIVE
     pathway.full_clean()
@@ -440,6 +448,8 @@ def update_pathway(pathway, *, user, **changes):
         _not_future(pathway.first_interview_on, "first_interview_on")
         if pathway.first_interview_on < intake_on:
             raise ValidationError({"first_interview_on": MSG_INTERVIEW_BEFORE_INTAKE})
+    if "planned_end_on" in changed or ("intake_on" in changed and not pathway.activated_on):
+        check_planned_end(pathway, pathway.planned_end_on)
     pathway.activation_due_on = _deadlines.activation_due(intake_on)
     pathway.full_clean()
     pathway.save()

@@ -11,6 +11,7 @@ from wagtail.admin.viewsets import viewsets as viewset_registry
 
 from casework.audit import models as audit_models
 from casework.cases import models as cases_models
+from casework.cases.traineeship.models import TraineeshipRules
 from casework.cases.verification.models import VerificationMeeting
 from casework.imports import models as imports_models
 from casework.money import models as money_models
@@ -26,6 +27,7 @@ pytestmark = pytest.mark.django_db
 NOT_PERSONAL = {
     money_models.Edition,
     money_models.Tariff,
+    TraineeshipRules,
     cases_models.TeamMeeting,
     audit_models.AuditEvent,
     permissions_models.StaffProfile,

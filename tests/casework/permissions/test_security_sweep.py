@@ -22,6 +22,7 @@ from wagtail.log_actions import log
 
 from casework.audit.services import Action, record_event
 from casework.cases import models as cases_models
+from casework.cases.traineeship import models as traineeship_models
 from casework.cases.verification.models import VerificationMeeting
 from casework.money import models as money_models
 from casework.papers import models as papers_models
@@ -206,6 +207,26 @@ def _records_of(comune, tag):
     # Review meetings on the pathway (casework.cases.verification).
     records[VerificationMeeting] = VerificationMeeting.objects.create(
         pathway=pathway, held_on=datetime.date(2016, 11, 10), minutes=f"Verbale {tag}"
+    )
+    # A tirocinio's extension, suspension and compulsory communication (casework.cases.traineeship).
+    records[traineeship_models.TraineeshipExtension] = (
+        traineeship_models.TraineeshipExtension.objects.create(
+            pathway=pathway,
+            on=datetime.date(2017, 1, 10),
+            previous_end_on=datetime.date(2017, 3, 31),
+            new_end_on=datetime.date(2017, 5, 31),
+            reason="Proroga",
+        )
+    )
+    records[traineeship_models.TraineeshipSuspension] = (
+        traineeship_models.TraineeshipSuspension.objects.create(
+            pathway=pathway, starts_on=datetime.date(2017, 2, 1), reason="Malattia"
+        )
+    )
+    records[traineeship_models.TraineeshipCommunication] = (
+        traineeship_models.TraineeshipCommunication.objects.create(
+            pathway=pathway, kind="start", sent_on=datetime.date(2016, 10, 1), protocol="COB-1"
+        )
     )
     for obj in records.values():
         if hasattr(obj, "save_revision"):
