@@ -5,6 +5,7 @@ from wagtail import hooks
 from wagtail.snippets.models import register_snippet
 
 from .cases import registration as cases
+from .cases.agenda import registration as agenda
 from .imports import registration as imports
 from .matching import registration as matching
 from .menu import CaseworkViewSetGroup, MoneyViewSetGroup
@@ -19,5 +20,5 @@ from .security import registration as security
 permissions.register(hooks)
 register_snippet(CaseworkViewSetGroup)
 register_snippet(MoneyViewSetGroup)
-for area in (cases, money, matching, imports, privacy, security, search):
+for area in (cases, money, matching, imports, privacy, security, search, agenda):
     area.register(hooks)
