@@ -6,8 +6,12 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.menu import MenuItem
 
 from casework.cases.inspect import REFERRAL_PAGE_HOOK
+from casework.cases.models import Referral
+from casework.permissions.access import scope
+from casework.permissions.scoping import guard_urlpatterns
 
 from . import services
+from .models import Appointment
 from .referral_page import referral_page_context
 from .views import (
     AGENDA_URL_NAME,
@@ -32,12 +36,21 @@ AGENDA_LOG_ACTIONS = [
 ]
 
 
+def _scoped(model, field):
+    return lambda request: scope(model.objects.all(), request.user, field)
+
+
 def agenda_urlpatterns():
-    # Each view with a pk looks its object up in the user's scope (404 outside it).
-    return [
+    """The agenda's admin URLs. Those with a pk answer 404 outside the user's Comuni before any
+    permission check (the views look their object up in the scope as well)."""
+    screens = [
         path("casework/agenda/", AgendaView.as_view(), name=AGENDA_URL_NAME),
         path("casework/agenda/calendario/", FeedTokenView.as_view(), name=FEED_ADDRESS_URL_NAME),
+    ]
+    booking = [
         path("casework/agenda/book/<int:pk>/", BookAppointmentView.as_view(), name=BOOK_URL_NAME),
+    ]
+    appointments = [
         path(
             "casework/agenda/<int:pk>/reschedule/",
             RescheduleView.as_view(),
@@ -64,6 +77,11 @@ def agenda_urlpatterns():
             name="casework_appointment_letter",
         ),
     ]
+    return (
+        screens
+        + guard_urlpatterns(booking, _scoped(Referral, "comune"))
+        + guard_urlpatterns(appointments, _scoped(Appointment, "referral__comune"))
+    )
 
 
 class AgendaMenuItem(MenuItem):

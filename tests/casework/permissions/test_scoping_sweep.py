@@ -10,6 +10,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from wagtail.admin.viewsets import viewsets as viewset_registry
 
 from casework.audit import models as audit_models
+from casework.cases.agenda import models as agenda_models
 from casework.cases import models as cases_models
 from casework.imports import models as imports_models
 from casework.money import models as money_models
@@ -147,6 +148,8 @@ def _records_of(comune):
         issued_on=datetime.date(2016, 10, 5),
     )
     records[money_models.Invoice] = invoice
+    # The desk's agenda: an appointment of this Comune's referral.
+    records[agenda_models.Appointment] = f.appointment(referral)
     records[money_models.InvoiceLine] = money_models.InvoiceLine.objects.create(
         invoice=invoice, description="Voce", net=200, vat=44, gross=244
     )
