@@ -10,8 +10,8 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from wagtail.admin.viewsets import viewsets as viewset_registry
 
 from casework.audit import models as audit_models
-from casework.cases.agenda import models as agenda_models
 from casework.cases import models as cases_models
+from casework.cases.agenda import models as agenda_models
 from casework.imports import models as imports_models
 from casework.money import models as money_models
 from casework.permissions import models as permissions_models
