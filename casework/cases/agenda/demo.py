@@ -18,10 +18,12 @@ DEMO_APPOINTMENTS = 5
 
 
 def _slot(index):
-    """Weekday mornings from tomorrow, 9:00 and 10:00 in turn."""
-    day = timezone.localdate() + datetime.timedelta(days=1 + index // 2)
-    while day.weekday() >= 5:
+    """Weekday mornings from tomorrow, two a day (9:00 and 10:00)."""
+    day = timezone.localdate()
+    for _ in range(1 + index // 2):
         day += datetime.timedelta(days=1)
+        while day.weekday() >= 5:
+            day += datetime.timedelta(days=1)
     moment = datetime.datetime.combine(day, datetime.time(9 + index % 2, 0))
     return timezone.make_aware(moment)
 

@@ -22,6 +22,7 @@ from wagtail.log_actions import log
 
 from casework.audit.services import Action, record_event
 from casework.cases import models as cases_models
+from casework.cases.agenda import models as agenda_models
 from casework.money import models as money_models
 from casework.permissions.scoping import scope_paths
 from documents import services as report_services
@@ -201,6 +202,12 @@ def _records_of(comune, tag):
         net.HostOrganisation: host,
         net.Position: position,
     }
+    # The desk's agenda: an appointment of the referral and its history line.
+    appointment = f.appointment(referral)
+    records[agenda_models.Appointment] = appointment
+    records[agenda_models.AppointmentChange] = agenda_models.AppointmentChange.objects.create(
+        appointment=appointment, kind="booked", new_starts_at=appointment.starts_at
+    )
     for obj in records.values():
         if hasattr(obj, "save_revision"):
             obj.save_revision()
