@@ -9,6 +9,12 @@ from .audit.models import (
     audit_purge_latest_cutoff,
     audit_retention_months,
 )
+from .cases.agenda.models import (
+    Appointment,
+    AppointmentChange,
+    CalendarFeedToken,
+    DeskSettings,
+)
 from .cases.models import (
     Beneficiary,
     FollowUp,
@@ -60,10 +66,14 @@ __all__ = [
     "AUDIT_PURGE_TOO_RECENT",
     "MONEY",
     "USER",
+    "Appointment",
+    "AppointmentChange",
     "AuditEvent",
     "AuditEventQuerySet",
     "Beneficiary",
     "Budget",
+    "CalendarFeedToken",
+    "DeskSettings",
     "Edition",
     "FollowUp",
     "ImportRun",

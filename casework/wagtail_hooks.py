@@ -5,6 +5,7 @@ from wagtail import hooks
 from wagtail.snippets.models import register_snippet
 
 from .cases import registration as cases
+from .cases.agenda import registration as agenda
 from .cases.traineeship import registration as traineeship
 from .imports import registration as imports
 from .matching import registration as matching
@@ -21,5 +22,16 @@ from .security import registration as security
 permissions.register(hooks)
 register_snippet(CaseworkViewSetGroup)
 register_snippet(MoneyViewSetGroup)
-for area in (cases, traineeship, money, matching, imports, privacy, security, search, papers):
+for area in (
+    cases,
+    traineeship,
+    agenda,
+    money,
+    matching,
+    imports,
+    privacy,
+    security,
+    search,
+    papers,
+):
     area.register(hooks)

@@ -33,6 +33,8 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
+    # The desk operators' calendar feeds, by secret address (casework.cases.agenda).
+    path("agenda/", include("casework.cases.agenda.urls")),
 ]
 
 if settings.DEBUG:

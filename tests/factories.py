@@ -250,3 +250,40 @@ def pathway_document(pathway, *, kind="individual_project", user=None):
     user = user or UserFactory(is_superuser=True, is_staff=True)
     pdf, _docx = generate_pathway_document(pathway, kind=kind, user=user)
     return pdf.pathway_paper
+
+
+# --- The desk's agenda (casework.cases.agenda) ---
+def next_weekday_at(hour, minute=0, *, days_ahead=1):
+    """An aware moment (Europe/Rome) ``days_ahead`` days from today, moved to a weekday."""
+    from django.utils import timezone
+
+    day = timezone.localdate() + datetime.timedelta(days=days_ahead)
+    while day.weekday() >= 5:
+        day += datetime.timedelta(days=1)
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour, minute)))
+
+
+def waiting_referral(**kwargs):
+    """A referral received a few days ago, waiting for intake (its deadline ahead)."""
+    from django.utils import timezone
+
+    kwargs.setdefault("referred_on", timezone.localdate() - datetime.timedelta(days=2))
+    kwargs.setdefault("status", "received")
+    return ReferralFactory(**kwargs)
+
+
+def appointment(referral=None, *, operator=None, starts_at=None, minutes=45, **kwargs):
+    """An appointment written straight to the table (tests of screens; the rules are tested
+    through ``book_appointment``)."""
+    from casework.cases.agenda.models import Appointment
+
+    referral = referral or waiting_referral()
+    operator = operator or agency_operator()
+    starts_at = starts_at or next_weekday_at(10)
+    return Appointment.objects.create(
+        referral=referral,
+        operator=operator,
+        starts_at=starts_at,
+        ends_at=starts_at + datetime.timedelta(minutes=minutes),
+        **kwargs,
+    )

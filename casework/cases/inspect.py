@@ -140,6 +140,10 @@ HISTORY_LIMIT = 20
 # ``delivery``, read by ``casework/money/_pathway_delivery.html``), or None.
 PATHWAY_PAGE_HOOK = "casework_pathway_page_context"
 
+# The same for a referral's page (the agenda adds ``agenda_section``, read by
+# ``casework/agenda/_referral_appointments.html``).
+REFERRAL_PAGE_HOOK = "casework_referral_page_context"
+
 
 def display_value(value):
     """A field's value as the case pages show it: dates gg/mm/aaaa, moments in Europe/Rome,
@@ -273,6 +277,8 @@ class ReferralInspectView(AuditedViewMixin, CasePageMixin, InspectView):
             pathways=referral.pathways.all(),
             actions=referral_actions(self.request.user, referral),
         )
+        for hook in hooks.get_hooks(REFERRAL_PAGE_HOOK):
+            context.update(hook(referral, self.request.user) or {})
         return context
 
 

@@ -145,6 +145,22 @@ IMPORT_EXPORT_ACTIONS = {
 }
 
 
+# The desk's agenda (casework.cases.agenda): the agency and the programme manager book, social
+# workers read their Comune's people's appointments; the desk's setting is the manager's.
+AGENDA_PERMISSIONS = {
+    SOCIAL_WORKER: {"casework.appointment": VIEW},
+    AGENCY_OPERATOR: {"casework.appointment": ADD_CHANGE_VIEW},
+    PROGRAMME_MANAGER: {
+        "casework.appointment": ADD_CHANGE_VIEW,
+        "casework.desksettings": ("change", "view"),
+    },
+}
+
+
+for _role, _extra in AGENDA_PERMISSIONS.items():
+    ROLE_PERMISSIONS[_role].update(_extra)
+
+
 for _role, _extra in IMPORT_EXPORT_ACTIONS.items():
     for _model, _actions in _extra.items():
         ROLE_PERMISSIONS[_role][_model] = tuple(ROLE_PERMISSIONS[_role].get(_model, ())) + _actions

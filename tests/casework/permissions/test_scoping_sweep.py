@@ -11,6 +11,7 @@ from wagtail.admin.viewsets import viewsets as viewset_registry
 
 from casework.audit import models as audit_models
 from casework.cases import models as cases_models
+from casework.cases.agenda import models as agenda_models
 from casework.cases.traineeship.models import TraineeshipRules
 from casework.cases.verification.models import VerificationMeeting
 from casework.imports import models as imports_models
@@ -161,6 +162,8 @@ def _records_of(comune):
     records[VerificationMeeting] = VerificationMeeting.objects.create(
         pathway=pathway, held_on=datetime.date(2016, 10, 20), minutes="Verbale"
     )
+    # The desk's agenda: an appointment of this Comune's referral.
+    records[agenda_models.Appointment] = f.appointment(referral)
     records[money_models.InvoiceLine] = money_models.InvoiceLine.objects.create(
         invoice=invoice, description="Voce", net=200, vat=44, gross=244
     )

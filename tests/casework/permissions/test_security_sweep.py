@@ -22,6 +22,7 @@ from wagtail.log_actions import log
 
 from casework.audit.services import Action, record_event
 from casework.cases import models as cases_models
+from casework.cases.agenda import models as agenda_models
 from casework.cases.traineeship import models as traineeship_models
 from casework.cases.verification.models import VerificationMeeting
 from casework.money import models as money_models
@@ -227,6 +228,12 @@ def _records_of(comune, tag):
         traineeship_models.TraineeshipCommunication.objects.create(
             pathway=pathway, kind="start", sent_on=datetime.date(2016, 10, 1), protocol="COB-1"
         )
+    )
+    # The desk's agenda: an appointment of the referral and its history line.
+    appointment = f.appointment(referral)
+    records[agenda_models.Appointment] = appointment
+    records[agenda_models.AppointmentChange] = agenda_models.AppointmentChange.objects.create(
+        appointment=appointment, kind="booked", new_starts_at=appointment.starts_at
     )
     for obj in records.values():
         if hasattr(obj, "save_revision"):
