@@ -17,6 +17,10 @@ from .cases.models import (
     Referral,
     TeamMeeting,
 )
+from .cases.signatures.models import (
+    PaperSignature,
+    SignedScan,
+)
 
 # Migration 0004 names the upload path by this module's path.
 from .imports.models import (
@@ -55,9 +59,11 @@ __all__ = [
     "ImportRun",
     "Invoice",
     "InvoiceLine",
+    "PaperSignature",
     "Pathway",
     "PathwayActivity",
     "Referral",
+    "SignedScan",
     "StaffProfile",
     "Tariff",
     "TeamMeeting",

@@ -4,6 +4,7 @@ history labels of the case actions (the viewsets are in the menu groups)."""
 from django.utils.translation import gettext_lazy as _
 
 from .panels import homepage_panels
+from .signatures import registration as signatures
 from .viewsets import activity_urlpatterns
 
 CASE_LOG_ACTIONS = [
@@ -28,3 +29,4 @@ def register(hooks):
     hooks.register("register_admin_urls", activity_urlpatterns)
     hooks.register("construct_homepage_panels", homepage_panels)
     hooks.register("register_log_actions", register_log_actions)
+    signatures.register(hooks)
