@@ -11,6 +11,7 @@ from wagtail.admin.viewsets import viewsets as viewset_registry
 
 from casework.audit import models as audit_models
 from casework.cases import models as cases_models
+from casework.cases.signatures import models as signature_models
 from casework.imports import models as imports_models
 from casework.money import models as money_models
 from casework.permissions import models as permissions_models
@@ -146,6 +147,7 @@ def _records_of(comune):
         number=f"F-{comune.pk}",
         issued_on=datetime.date(2016, 10, 5),
     )
+    records.update(_signature_records(pathway))
     records[money_models.Invoice] = invoice
     records[money_models.InvoiceLine] = money_models.InvoiceLine.objects.create(
         invoice=invoice, description="Voce", net=200, vat=44, gross=244
@@ -154,6 +156,23 @@ def _records_of(comune):
         if hasattr(obj, "save_revision"):
             obj.save_revision()
     return records
+
+
+def _signature_records(pathway):
+    from django.core.files.base import ContentFile
+
+    scan = signature_models.SignedScan(
+        pathway=pathway,
+        kind="individual_project",
+        original_name="progetto.pdf",
+        content_type="application/pdf",
+        size=9,
+    )
+    scan.file.save("scan.pdf", ContentFile(b"%PDF-1.4\n"), save=True)
+    signature = signature_models.PaperSignature.objects.create(
+        pathway=pathway, kind="individual_project", party="agency", signed_on=pathway.intake_on
+    )
+    return {signature_models.SignedScan: scan, signature_models.PaperSignature: signature}
 
 
 def _fill(route, obj):
