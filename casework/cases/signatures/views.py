@@ -222,6 +222,10 @@ def signatures_section(pathway, user):
             cell = {"party": party, "required": party in parties, "signature": signature}
             if signature is not None:
                 cell["recorded_by"] = _who(signature.recorded_by)
+                # The person signs as themselves: their name when none was typed.
+                cell["signer"] = signature.signer_name or (
+                    str(pathway.referral.beneficiary) if party == Party.PERSON else ""
+                )
                 if may_withdraw and access.can_record(user, pathway, party):
                     cell["withdraw_url"] = reverse(WITHDRAW_URL_NAME, args=[signature.pk])
             elif (
