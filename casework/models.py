@@ -23,6 +23,10 @@ from .cases.models import (
     Referral,
     TeamMeeting,
 )
+from .cases.signatures.models import (
+    PaperSignature,
+    SignedScan,
+)
 from .cases.traineeship.models import (
     TraineeshipCommunication,
     TraineeshipExtension,
@@ -80,6 +84,7 @@ __all__ = [
     "Invoice",
     "InvoiceLine",
     "PaperFormat",
+    "PaperSignature",
     "PaperTemplate",
     "Pathway",
     "PathwayActivity",
@@ -87,6 +92,7 @@ __all__ = [
     "RecoveryCode",
     "RecoveryCodeDevice",
     "Referral",
+    "SignedScan",
     "StaffProfile",
     "Tariff",
     "TeamMeeting",

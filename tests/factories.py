@@ -287,3 +287,18 @@ def appointment(referral=None, *, operator=None, starts_at=None, minutes=45, **k
         ends_at=starts_at + datetime.timedelta(minutes=minutes),
         **kwargs,
     )
+
+
+def sign_papers(pathway, user=None, *, position=None, on=None):
+    """Every signature the pathway's papers need (``casework.cases.signatures.rules``), recorded
+    through the service, so that ``activate_pathway`` accepts it. With ``position`` the pathway
+    is first defined there (the host signs for the host it will start at)."""
+    from casework.cases.services import pathways as cases_pathways
+    from casework.cases.signatures.demo import sign_every_paper
+
+    user = user or agency_operator()
+    if position is not None:
+        pathway = cases_pathways.define_pathway(pathway, user=user, position=position)
+    pathway = cases_models.Pathway.objects.get(pk=pathway.pk)
+    sign_every_paper(pathway, on=on, user=user)
+    return pathway

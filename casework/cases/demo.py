@@ -51,6 +51,7 @@ def load_cases(context):
 
     from casework.cases.services import pathways as cases_pathways
     from casework.cases.services import referrals as cases_referrals
+    from casework.cases.signatures.demo import sign_every_paper
 
     from .deadlines import today
     from .models import Referral, TeamMeeting
@@ -155,9 +156,12 @@ def load_cases(context):
             if not free:
                 continue
             activated_on = intake_on + datetime.timedelta(days=10)
-            cases_pathways.activate_pathway(
-                pathway, on=activated_on, user=operator, position=free[n % len(free)]
+            # Placed, then every party signs agreement and projects the day before activation.
+            pathway = cases_pathways.define_pathway(
+                pathway, user=operator, position=free[n % len(free)]
             )
+            sign_every_paper(pathway, on=activated_on - datetime.timedelta(days=1), user=operator)
+            cases_pathways.activate_pathway(pathway, on=activated_on, user=operator)
             ended_on = min(now, activated_on + datetime.timedelta(days=30))
             if state == "completed":
                 outcome = "hired" if n % 2 else "completed"

@@ -4,6 +4,7 @@ history labels of the case actions (the viewsets are in the menu groups)."""
 from django.utils.translation import gettext_lazy as _
 
 from .panels import homepage_panels
+from .signatures import registration as signatures
 from .verification import registration as verification_registration
 from .viewsets import activity_urlpatterns
 
@@ -30,3 +31,4 @@ def register(hooks):
     hooks.register("construct_homepage_panels", homepage_panels)
     hooks.register("register_log_actions", register_log_actions)
     verification_registration.register(hooks)
+    signatures.register(hooks)

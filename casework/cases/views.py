@@ -18,6 +18,7 @@ from casework.permissions.access import is_programme_manager, scope
 
 from . import forms
 from .models import Beneficiary, Pathway, PathwayActivity, Referral
+from .signatures.selectors import missing_message
 from .transitions import PATHWAY_TRANSITIONS, REFERRAL_TRANSITIONS, available, user_may
 
 MATCHING_URL_NAME = "casework_pathway_matching"
@@ -268,6 +269,10 @@ class ActivateView(ServiceActionView):
 
     def get_initial(self):
         return {"on": forms.today()}
+
+    def get_context_data(self, **kwargs):
+        # What is still unsigned, said before the user tries (the service refuses it too).
+        return {**super().get_context_data(**kwargs), "notice": missing_message(self.object)}
 
     def perform(self, data):
         return cases_pathways.activate_pathway(

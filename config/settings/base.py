@@ -266,6 +266,10 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+# Signed scans of the pathway's papers: private, outside MEDIA_ROOT, never served by the media
+# URL (casework.cases.signatures: only its scoped, audited download view hands them out).
+SIGNED_SCANS_ROOT = Path(os.environ.get("SIGNED_SCANS_ROOT", VAR_DIR / "private" / "scans"))
+SIGNED_SCAN_MAX_BYTES = int(os.environ.get("SIGNED_SCAN_MAX_BYTES", 10 * 1024 * 1024))
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 

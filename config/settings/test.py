@@ -8,6 +8,7 @@ EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 Q_CLUSTER = {**Q_CLUSTER, "sync": True}
 MEDIA_ROOT = VAR_DIR / "test-media"
+SIGNED_SCANS_ROOT = VAR_DIR / "test-private" / "scans"
 SHOW_DEMO_PASSWORDS = False
 ZO_ALLOW_DEMO_DATA = True
 WAGTAILADMIN_BASE_URL = "http://testserver"

@@ -193,6 +193,10 @@ def test_agency_takes_in_charge_places_activates_and_delivers(italian_page, live
     pathway.refresh_from_db()
     assert pathway.position_id == position.pk
 
+    # The papers were signed by every party (recorded through the service: the signatures
+    # section has its own browser test, tests/e2e/test_signatures.py).
+    f.sign_papers(pathway, operator, on=datetime.date(2026, 11, 30))
+
     # Activates it on 01/12/2026.
     pathway_path = f"/admin/snippets/casework/pathway/inspect/{pathway.pk}/"
     day.visit(pathway_path)

@@ -8,9 +8,10 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from casework.cases import deadlines as _deadlines
-from casework.cases.choices import PathwayStatus, ReferralStatus
+from casework.cases.choices import Activity, PathwayStatus, ReferralStatus
 from casework.cases.models import FollowUp, Pathway, PathwayActivity, Referral
 from casework.cases.rules import activities_for
+from casework.cases.signatures import selectors as signatures
 from casework.cases.traineeship.checks import check_host_capacity, check_planned_end
 from casework.cases.transitions import PATHWAY_TRANSITIONS, REFERRAL_TRANSITIONS, allows
 from network.choices import PathwayType
@@ -308,6 +309,10 @@ def activate_pathway(pathway, *, on, user, position=None):
     # A tirocinio: the host's trainees limit and the maximum duration, from the actual start.
     check_host_capacity(pathway, pathway.host, on=on)
     check_planned_end(pathway, pathway.planned_end_on, start=on)
+    # Agreement and individual project (and the training project of a tirocinio) signed by
+    # every party, the host's for the host it starts at (``casework.cases.signatures.rules``).
+    if missing := signatures.missing_message(pathway):
+        raise ValidationError(missing)
     pathway.activated_on = on
     pathway.status = PathwayStatus.ACTIVE
     pathway.full_clean()
@@ -370,6 +375,8 @@ def interrupt_pathway(pathway, *, on, reason, user, outcome="dropped_out"):
 def record_activity(activity, *, on, user, note=""):
     """Ticks an item of the pathway's checklist with its date and who did it."""
     activity = PathwayActivity.objects.select_related("pathway").get(pk=activity.pk)
+    if activity.activity == Activity.PAPERWORK:
+        raise ValidationError(signatures.MSG_PAPERWORK_BY_SIGNATURES)
     _not_future(on, "on")
     if on < activity.pathway.intake_on:
         raise ValidationError({"on": MSG_ACTIVITY_BEFORE_INTAKE})

@@ -369,6 +369,7 @@ def test_social_worker_cannot_take_in_charge(client, social_worker_a, comune_a):
 def test_activate_and_complete_screens(client, agency_operator):
     pathway = f.PathwayFactory(intake_on=D(2016, 9, 5))
     position = f.PositionFactory(pathway_types=["tirocinio"])
+    f.sign_papers(pathway, agency_operator, position=position)
     client.force_login(agency_operator)
     response = client.post(
         url("pathway", "activate", pathway.pk), {"on": "2016-09-10", "position": position.pk}

@@ -267,6 +267,7 @@ def test_define_and_activate_recheck_the_seats_like_placement(
     taken.save()
     pathway = cases_pathways.define_pathway(pathway, user=agency_operator, position=position)
     other = f.PathwayFactory(position=position, host=position.host, status="active")
+    f.sign_papers(pathway, agency_operator)
     pathway = cases_pathways.activate_pathway(pathway, on=D(2016, 9, 12), user=agency_operator)
     assert pathway.status == PathwayStatus.ACTIVE and pathway.position == position
     assert other.position == position
@@ -299,6 +300,7 @@ def test_activation_rules(referral, agency_operator, position):
     assert cases_referrals.MSG_FUTURE_DATE in messages_of(excinfo)
     pathway.refresh_from_db()
     assert pathway.status == PathwayStatus.INTAKE and pathway.position is None
+    pathway = f.sign_papers(pathway, agency_operator, position=position)
     pathway = cases_pathways.activate_pathway(
         pathway, on=D(2016, 9, 12), user=agency_operator, position=position
     )
@@ -310,6 +312,7 @@ def test_activation_rules(referral, agency_operator, position):
 
 def _active(referral, user, position):
     pathway = cases_pathways.take_in_charge(referral, on=D(2016, 9, 5), user=user)
+    pathway = f.sign_papers(pathway, user, position=position)
     return cases_pathways.activate_pathway(pathway, on=D(2016, 9, 12), user=user, position=position)
 
 

@@ -388,6 +388,8 @@ def test_pathway_buttons_are_the_transitions_the_services_accept(superuser, stat
         activated_on=D(2016, 9, 20) if started else None,
         ended_on=D(2016, 12, 1) if ended else None,
     )
+    if not started:
+        f.sign_papers(pathway, superuser)
     shown = {action["transition"] for action in pathway_actions(superuser, pathway)}
     accepted = {
         name

@@ -12,6 +12,7 @@ from wagtail.admin.viewsets import viewsets as viewset_registry
 from casework.audit import models as audit_models
 from casework.cases import models as cases_models
 from casework.cases.agenda import models as agenda_models
+from casework.cases.signatures import models as signature_models
 from casework.cases.traineeship.models import TraineeshipRules
 from casework.cases.verification.models import VerificationMeeting
 from casework.imports import models as imports_models
@@ -157,6 +158,7 @@ def _records_of(comune):
         issued_on=datetime.date(2016, 10, 5),
     )
     records[papers_models.PathwayDocument] = f.pathway_document(pathway)
+    records.update(_signature_records(pathway))
     records[money_models.Invoice] = invoice
     # Review meetings on the pathway (casework.cases.verification).
     records[VerificationMeeting] = VerificationMeeting.objects.create(
@@ -171,6 +173,23 @@ def _records_of(comune):
         if hasattr(obj, "save_revision"):
             obj.save_revision()
     return records
+
+
+def _signature_records(pathway):
+    from django.core.files.base import ContentFile
+
+    scan = signature_models.SignedScan(
+        pathway=pathway,
+        kind="individual_project",
+        original_name="progetto.pdf",
+        content_type="application/pdf",
+        size=9,
+    )
+    scan.file.save("scan.pdf", ContentFile(b"%PDF-1.4\n"), save=True)
+    signature = signature_models.PaperSignature.objects.create(
+        pathway=pathway, kind="individual_project", party="agency", signed_on=pathway.intake_on
+    )
+    return {signature_models.SignedScan: scan, signature_models.PaperSignature: signature}
 
 
 def _fill(route, obj):

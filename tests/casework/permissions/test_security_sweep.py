@@ -235,6 +235,7 @@ def _records_of(comune, tag):
     records[agenda_models.AppointmentChange] = agenda_models.AppointmentChange.objects.create(
         appointment=appointment, kind="booked", new_starts_at=appointment.starts_at
     )
+    records.update(_signature_records(pathway, person))
     for obj in records.values():
         if hasattr(obj, "save_revision"):
             obj.save_revision()
@@ -263,6 +264,30 @@ def _records_of(comune, tag):
         run.document.filename.rsplit(".", 1)[0],
     ]
     return records, identifiers
+
+
+def _signature_records(pathway, person):
+    from django.core.files.base import ContentFile
+
+    from casework.cases.signatures import models as signature_models
+
+    scan = signature_models.SignedScan(
+        pathway=pathway,
+        kind="agreement",
+        original_name=f"convenzione {person.last_name}.pdf",
+        content_type="application/pdf",
+        size=9,
+    )
+    scan.file.save("scan.pdf", ContentFile(b"%PDF-1.4\n"), save=True)
+    signature = signature_models.PaperSignature.objects.create(
+        pathway=pathway,
+        kind="agreement",
+        party="host",
+        host=pathway.host,
+        signed_on=pathway.intake_on,
+        signer_name=f"Legale rappresentante {person.last_name}",
+    )
+    return {signature_models.SignedScan: scan, signature_models.PaperSignature: signature}
 
 
 @pytest.fixture
