@@ -104,10 +104,14 @@ def test_agreement_and_training_project_carry_their_terms(placed_pathway, agency
     pdf, docx = services.generate_pathway_document(
         placed_pathway, kind=PaperKind.TRAINING_PROJECT, user=agency_operator
     )
+    from casework.cases.traineeship.selectors import training_terms
+    from casework.money.euro import format_euro
+
+    terms = training_terms(placed_pathway)  # the edition's traineeship rules
     for text in (_pdf_text(pdf), _docx_text(docx)):
-        assert "€ 400,00" in text  # training_terms' monthly allowance
-        assert "80%" in text
-        assert "DGR Lombardia n. 7763/2018" in text
+        assert format_euro(terms["monthly_allowance"]) in text
+        assert f"{terms['min_attendance_percent']}%" in text
+        assert terms["rule_reference"] in text
 
 
 def test_regenerating_adds_a_version_and_keeps_the_old_one(placed_pathway, agency_operator):

@@ -22,7 +22,9 @@ def activate(agency_operator):
     """``activate(pathway, on=START, position=None)``: a tirocinio activated by the service."""
 
     def _activate(pathway, *, on=START, position=None):
-        return pathways.activate_pathway(pathway, on=on, user=agency_operator, position=position)
+        # The papers are signed first (activation refuses without them), for the host it starts at.
+        pathway = f.sign_papers(pathway, agency_operator, position=position, on=INTAKE)
+        return pathways.activate_pathway(pathway, on=on, user=agency_operator)
 
     return _activate
 
