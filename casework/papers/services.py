@@ -162,3 +162,15 @@ def set_paper_template_active(template, *, active, user):
     template.full_clean()
     template.save(update_fields=["active"])
     return template
+
+
+def forget_papers(*, person, pathways):
+    """An anonymised person's generated papers go, rows and files (the person's name and tax code
+    are printed in them). Runs inside the anonymisation's transaction (``PERSON_ANONYMISED_HOOK``);
+    Wagtail removes a deleted document's file on commit."""
+    papers = PathwayDocument.objects.filter(pathway__in=pathways)
+    document_ids = list(papers.values_list("document_id", flat=True))
+    papers.delete()
+    # One by one, so that Wagtail's post-delete handler removes each file.
+    for document in get_document_model().objects.filter(pk__in=document_ids):
+        document.delete()

@@ -26,6 +26,7 @@ from django.utils.translation import gettext_lazy
 
 from casework.audit.models import AUDIT_MIN_RETENTION_MONTHS, AuditEvent, audit_purge_latest_cutoff
 from casework.audit.services import Action, record_event
+from casework.cases.anonymisation import PERSON_ANONYMISED_HOOK
 from casework.cases.choices import OPEN_PATHWAY_STATUSES, OPEN_REFERRAL_STATUSES
 from casework.cases.models import (
     Beneficiary,
@@ -35,6 +36,7 @@ from casework.cases.models import (
     Referral,
     TeamMeeting,
 )
+from casework.cases.signatures.models import SignedScan
 from casework.money.models import InvoiceLine, TutoringSession, Voucher
 
 ANONYMISED_LAST_NAME = "Anonimizzato"
@@ -172,6 +174,20 @@ def _reindex(objects):
             index.insert_or_update_object(obj)
 
 
+def _forget_files(person, pathways):
+    """Files about the person go too: the signed scans here, the generated papers (and whatever
+    another area keeps) through ``PERSON_ANONYMISED_HOOK``. Files leave the disk on commit."""
+    from wagtail import hooks
+
+    scans = list(SignedScan.objects.filter(pathway__in=pathways))
+    SignedScan.objects.filter(pk__in=[scan.pk for scan in scans]).delete()
+    for scan in scans:
+        storage, name = scan.file.storage, scan.file.name
+        transaction.on_commit(lambda storage=storage, name=name: storage.delete(name))
+    for forget in hooks.get_hooks(PERSON_ANONYMISED_HOOK):
+        forget(person=person, pathways=pathways)
+
+
 @transaction.atomic
 def anonymise(beneficiary_id, *, user=None, now=None):
     """Anonymise one person; returns the person. Idempotent: a second call changes nothing."""
@@ -222,6 +238,7 @@ def anonymise(beneficiary_id, *, user=None, now=None):
     )
 
     _scrub_text_everywhere(old_values)
+    _forget_files(person, pathways)
 
     person.refresh_from_db()
     fresh = [

@@ -247,3 +247,44 @@ def test_pseudonymised_export_refused_to_other_roles(client, social_worker_a):
     response = client.get(reverse(privacy_views.PSEUDONYMISED_EXPORT_URL_NAME))
     assert response.status_code in (302, 403)
     assert not response.get("Content-Disposition")
+
+
+def test_anonymisation_removes_the_papers_and_scans_with_the_person_in_them(
+    comune_a, future_today, django_capture_on_commit_callbacks
+):
+    from django.core.files.base import ContentFile
+    from wagtail.documents import get_document_model
+
+    from casework.cases.signatures.models import SignedScan
+    from casework.papers.models import PathwayDocument
+
+    person = _closed_case(comune_a, n=9)
+    other = _closed_case(comune_a, n=10, ended_on=future_today)
+    pathway, other_pathway = (
+        cases_models.Pathway.objects.get(referral__beneficiary=p) for p in (person, other)
+    )
+    paper, other_paper = f.pathway_document(pathway), f.pathway_document(other_pathway)
+    scan = SignedScan(
+        pathway=pathway,
+        kind="agreement",
+        original_name="firmato.pdf",
+        content_type="application/pdf",
+        size=9,
+    )
+    scan.file.save("firmato.pdf", ContentFile(b"%PDF-1.4\n"), save=True)
+    files = [
+        (paper.document.file.storage, paper.document.file.name),
+        (scan.file.storage, scan.file.name),
+    ]
+    assert all(storage.exists(name) for storage, name in files)
+
+    with override_settings(RETENTION_YEARS=5), django_capture_on_commit_callbacks(execute=True):
+        assert privacy_services.anonymise_due(future_today) == [person.pk]
+
+    assert not PathwayDocument.objects.filter(pathway=pathway).exists()
+    assert not get_document_model().objects.filter(pk=paper.document_id).exists()
+    assert not SignedScan.objects.filter(pathway=pathway).exists()
+    assert not any(storage.exists(name) for storage, name in files)
+    # The other person's paper stays.
+    assert PathwayDocument.objects.filter(pk=other_paper.pk).exists()
+    assert other_paper.document.file.storage.exists(other_paper.document.file.name)
