@@ -261,3 +261,25 @@ __all__ = [
     "voucher_amounts",
     "withdraw_referral",
 ]
+
+# --- Import jobs (casework.imports.jobs): what documents.tasks and the tests call ---
+from .imports.jobs import (
+    cancel_import,
+    check_import_run,
+    confirm_import,
+    retry_import,
+    start_import,
+    write_import_run,
+)
+from .imports.messages import MSG_IMPORT_RUNNING, MSG_WRITE_FAILED
+
+__all__ += [
+    "MSG_IMPORT_RUNNING",
+    "MSG_WRITE_FAILED",
+    "cancel_import",
+    "check_import_run",
+    "confirm_import",
+    "retry_import",
+    "start_import",
+    "write_import_run",
+]
