@@ -101,6 +101,7 @@ def start_import(kind, *, upload, user):
     )
     run.full_clean(exclude=["upload"])  # the constraint: MSG_IMPORT_RUNNING
     run.upload.save(upload.name, upload, save=False)
+    run.rows_total = count_rows(run)  # a few milliseconds for the largest file allowed
     try:
         _save(run)
     except ValidationError:
