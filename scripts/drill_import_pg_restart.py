@@ -34,13 +34,16 @@ def restart_postgres():
         "-m",
         "fast",
         "-w",
+        "-l",
+        os.environ["PGLOG"],
         "-o",
         f"-p {os.environ['PORT']} -k {os.environ['SOCKDIR']} -c listen_addresses=127.0.0.1",
         "restart",
     ]
     if os.geteuid() == 0:
         command = ["runuser", "-u", "postgres", "--", *command]
-    subprocess.run(command, check=True, capture_output=True)  # noqa: S603 (our own pg_ctl)
+    # No pipes: the restarted server would keep them open and the run would never return.
+    subprocess.run(command, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # noqa: S603 (our own pg_ctl)
 
 
 def main(rows):

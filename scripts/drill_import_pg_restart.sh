@@ -28,5 +28,5 @@ export DATABASE_URL="postgres://postgres@127.0.0.1:$PORT/zo_drill"
 export DJANGO_SETTINGS_MODULE=config.settings.test VAR_DIR="$DIR/var"
 mkdir -p "$DIR/var"
 .venv/bin/python manage.py migrate --verbosity 0
-RESTART="as_pg_restart" PGBIN="$PGBIN" PGDATA_DIR="$DIR/data" PORT="$PORT" SOCKDIR="$DIR" \
+PGLOG="$DIR/log" PGBIN="$PGBIN" PGDATA_DIR="$DIR/data" PORT="$PORT" SOCKDIR="$DIR" \
     .venv/bin/python scripts/drill_import_pg_restart.py "$ROWS"
