@@ -357,3 +357,24 @@ from .cases.verification.services import (
 )
 
 __all__ += ["record_verification_meeting", "update_verification_meeting"]
+# --- Import jobs (casework.imports.jobs): what documents.tasks and the tests call ---
+from .imports.jobs import (
+    cancel_import,
+    check_import_run,
+    confirm_import,
+    retry_import,
+    start_import,
+    write_import_run,
+)
+from .imports.messages import MSG_IMPORT_RUNNING, MSG_WRITE_FAILED
+
+__all__ += [
+    "MSG_IMPORT_RUNNING",
+    "MSG_WRITE_FAILED",
+    "cancel_import",
+    "check_import_run",
+    "confirm_import",
+    "retry_import",
+    "start_import",
+    "write_import_run",
+]

@@ -59,3 +59,18 @@ def purge_audit_trail():
     from casework.privacy import services as privacy
 
     return privacy.purge_audit_events()
+
+
+# --- Imports (casework.imports.jobs): a run id in, its status out --------------------------------
+def check_import(run_id):
+    """Check an uploaded file and store its preview (queued by ``start_import``)."""
+    from casework.services import check_import_run
+
+    return check_import_run(run_id)
+
+
+def write_import(run_id):
+    """Write a confirmed import in one transaction (queued by ``confirm_import``)."""
+    from casework.services import write_import_run
+
+    return write_import_run(run_id)

@@ -76,6 +76,7 @@ class ImportResult:
     # The message when the database failed the import (not the file's fault): nothing was
     # written and the same file may be imported again.
     failed: str = ""
+    skipped: bool = False  # ``on_begin`` said no: another delivery of the job did the work
 
     @property
     def total(self):
@@ -214,6 +215,11 @@ class BaseImporter:
         self.dry_run = dry_run
         self.batch_size = batch_size or BATCH_SIZE
         self.on_row = on_row
+        # Job hooks (``casework.imports.jobs``), both called inside the import's transaction:
+        # ``on_begin()`` once the lock is held (False: do nothing), ``on_written(result)`` after
+        # the rows are written, before the commit.
+        self.on_begin = None
+        self.on_written = None
         self.result = ImportResult()
         self.comuni = comune_index()
         ids = visible_comune_ids(user) if user is not None else None
@@ -237,6 +243,9 @@ class BaseImporter:
                 # Locked before the clock is read: a file imported while this one waited is then
                 # older than ``started_at`` and not mistaken for earlier chunks of this file.
                 lock_imports(self.kind)
+                if self.on_begin is not None and not self.on_begin():
+                    self.result.skipped = True
+                    return self.result
                 self.started_at = timezone.now()
                 for chunk in _batched(table.rows, self.batch_size):
                     rows = [_Row(line, raw, headers) for line, raw in chunk]
@@ -249,6 +258,8 @@ class BaseImporter:
                     transaction.set_rollback(True)
                 else:
                     self.result.written = True
+                    if self.on_written is not None:
+                        self.on_written(self.result)
         except FileRefused as refusal:
             if getattr(refusal, "code", None) == "not_a_table":
                 refusal = FileRefused(

@@ -186,3 +186,26 @@ MSG_NEW_PERSON_NEEDS = gettext_lazy("obbligatorio per una persona nuova.")
 class FileRefused(ValidationError):
     """The file as a whole cannot be imported (size, format, header, rows): nothing was read
     into the database."""
+
+
+# --- Import jobs (``casework.imports.jobs``) ---
+MSG_IMPORT_RUNNING = gettext_lazy(
+    "È già in corso un'importazione di questo tipo per lo stesso Comune: attendere che finisca "
+    "e riprovare."
+)
+
+
+MSG_WRITE_FAILED = gettext_lazy(
+    "Importazione non riuscita: il database non ha risposto. Il file è conservato: puoi riprovare."
+)
+
+
+MSG_NOT_CONFIRMABLE = gettext_lazy(
+    "Questa importazione non si può più confermare: caricare di nuovo il file."
+)
+
+
+MSG_DATA_CHANGED = gettext_lazy(
+    "Dall'anteprima i dati sono cambiati e ora alcune righe hanno errori: non è stato scritto "
+    "nulla."
+)

@@ -1,10 +1,12 @@
-"""Admin screens of the bulk import: upload, preview of every row, confirm; the empty template;
-the full exports of the resources.
+"""Admin screens of the bulk import: upload, the run's page (progress, then the paginated
+preview or the result), confirm / retry / cancel; the empty template; the full exports.
 
-The uploaded file lives in the default storage (``ImportRun.upload``) between preview and
-confirm, so the confirming request may reach any web process; it is deleted as soon as the
-import is confirmed, cancelled or refused, and abandoned previews are purged after a day. When
-the database fails an import the file is kept, for a day, so that the user can retry it.
+Upload and confirm only record the run and queue a task (``casework.imports.jobs``): they
+answer at once whatever the file's size. The uploaded file lives in the default storage
+(``ImportRun.upload``) between preview and confirm, so any web process and any worker reads
+it; it is deleted as soon as the import is written, cancelled or refused, and abandoned
+previews are purged after a day. When the database fails an import the file is kept, for a
+day, so that the user can retry it.
 """
 
 import datetime
@@ -12,8 +14,9 @@ import datetime
 from django import forms
 from django.conf import settings
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
-from django.http import Http404
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import NoReverseMatch, path, reverse
 from django.utils import timezone
@@ -22,16 +25,18 @@ from django.utils.translation import gettext_lazy
 from django.views.generic import View
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
-from casework.admin_base import export_permission, import_permission
+from casework.admin_base import add_service_errors, export_permission, import_permission
 from casework.audit.services import Action, record_rows
 
+from . import jobs
 from .exports import column_requirement, export_response, template_response
 from .messages import ERROR, MSG_TOO_LARGE
-from .models import ImportRun
+from .models import ImportRow, ImportRun
 from .resources import IMPORT_KINDS, RESOURCES
-from .services import import_file
 
 STALE_PREVIEW = datetime.timedelta(days=1)
+
+ROWS_PER_PAGE = 50
 
 
 LISTING_URLS = {
@@ -124,12 +129,13 @@ class _ImportMixin(WagtailAdminTemplateMixin):
 
 def _purge_stale_previews():
     """Abandoned previews, and files kept for a retry nobody made, must not keep personal data
-    in the storage."""
+    in the storage; nor the stored rows of any run older than a day."""
     stale = ImportRun.objects.filter(started_at__lt=timezone.now() - STALE_PREVIEW)
     for run in stale.filter(status=ImportRun.Status.PREVIEW):
         _discard_upload(run, ImportRun.Status.CANCELLED)
     for run in stale.filter(status=ImportRun.Status.FAILED).exclude(upload=""):
         _discard_upload(run)
+    ImportRow.objects.filter(run__in=stale.exclude(status__in=jobs.RUNNING)).delete()
 
 
 def _discard_upload(run, status=None):
@@ -140,9 +146,9 @@ def _discard_upload(run, status=None):
     run.save()
 
 
-def _open(run):
-    run.upload.open("rb")
-    return getattr(run.upload, "file", run.upload)
+def _own_run(request, kind, pk):
+    """A run is seen only by who uploaded it: any other pk answers 404."""
+    return get_object_or_404(ImportRun, pk=pk, kind=kind, user=request.user)
 
 
 class ImportUploadView(_ImportMixin, View):
@@ -156,91 +162,83 @@ class ImportUploadView(_ImportMixin, View):
         if not form.is_valid():
             return self.render_to_response(self.get_context_data(form=form))
         _purge_stale_previews()
-        upload = form.cleaned_data["file"]
-        run = ImportRun(
-            kind=self.kind,
-            user=request.user,
-            file_name=upload.name[:255],
-            status=ImportRun.Status.PREVIEW,
-        )
-        run.upload.save(upload.name, upload, save=False)
-        run.save()
-        return _preview(self, request, run)
+        try:
+            run = jobs.start_import(self.kind, upload=form.cleaned_data["file"], user=request.user)
+        except ValidationError as error:
+            add_service_errors(form, error)
+            return self.render_to_response(self.get_context_data(form=form))
+        return redirect("casework_imports:run", self.kind, run.pk)
 
 
-def _preview(view, request, run):
-    """Check the stored file without writing and show every row. A file with errors is deleted
-    (it must be corrected and uploaded again); after a database error it is kept, the run
-    failed, so that the user can retry (see ``ImportConfirmView``)."""
-    outcomes = []
-    try:
-        result = import_file(
-            view.kind,
-            _open(run),
-            filename=run.file_name,
-            user=request.user,
-            dry_run=True,
-            on_row=outcomes.append,
+def _percent(run):
+    if run.status not in jobs.RUNNING:
+        return 100
+    if not run.rows_total:
+        return 0
+    return min(99, run.rows_read * 100 // run.rows_total)
+
+
+def _page(request, queryset, parameter):
+    paginator = Paginator(queryset, ROWS_PER_PAGE)
+    return paginator.get_page(request.GET.get(parameter))
+
+
+class ImportRunView(_ImportMixin, View):
+    """The run's page: its progress while a task works on it, then the preview (rows and
+    errors, paginated) with Conferma, or the result."""
+
+    template_name = "casework/imports/run.html"
+
+    def get(self, request, kind, pk):
+        run = _own_run(request, self.kind, pk)
+        context = self.get_context_data(
             run=run,
+            running=run.status in jobs.RUNNING,
+            percent=_percent(run),
+            status_url=reverse("casework_imports:status", args=[self.kind, run.pk]),
+            retryable=run.status == ImportRun.Status.FAILED and bool(run.upload),
         )
-    finally:
-        run.upload.close()
-    if result.ok:
-        run.status = ImportRun.Status.PREVIEW
-        run.save(update_fields=["status"])
-    elif not result.failed:
-        _discard_upload(run)
-    view.template_name = "casework/imports/preview.html"
-    return view.render_to_response(
-        view.get_context_data(run=run, result=result, outcomes=outcomes, preview=True)
-    )
+        if run.status not in jobs.RUNNING:
+            rows = run.rows.order_by("line", "pk")
+            context["rows_page"] = _page(request, rows, "pagina")
+            context["errors_page"] = _page(request, rows.filter(status=ERROR), "pagina_errori")
+        return self.render_to_response(context)
+
+
+class ImportStatusView(_ImportMixin, View):
+    """A small JSON the run's page polls (``casework/js/import-progress.js``)."""
+
+    def get(self, request, kind, pk):
+        run = _own_run(request, self.kind, pk)
+        return JsonResponse(
+            {
+                "status": run.status,
+                "status_label": str(run.get_status_display()),
+                "rows_read": run.rows_read,
+                "rows_total": run.rows_total,
+                "percent": _percent(run),
+                "finished": run.status not in jobs.RUNNING,
+            }
+        )
 
 
 class ImportConfirmView(_ImportMixin, View):
-    template_name = "casework/imports/preview.html"
+    """Conferma, Riprova and Annulla of a run: each queues or ends it, then shows its page."""
 
     def post(self, request, kind, pk):
-        # A preview to confirm, or a run the database failed whose file was kept for a retry
-        # (every other failed run has had its file deleted).
-        run = get_object_or_404(
-            ImportRun.objects.exclude(upload=""),
-            pk=pk,
-            kind=self.kind,
-            user=request.user,
-            status__in=(ImportRun.Status.PREVIEW, ImportRun.Status.FAILED),
-        )
-        if "cancel" in request.POST:
-            _discard_upload(run, ImportRun.Status.CANCELLED)
-            messages.info(request, _("Importazione annullata: nessuna modifica salvata."))
-            return redirect(listing_url(self.kind))
-        if run.status == ImportRun.Status.FAILED:
-            # A retry shows the preview again: the data may have changed since it failed.
-            return _preview(self, request, run)
-        outcomes = []
+        run = _own_run(request, self.kind, pk)
         try:
-            result = import_file(
-                self.kind,
-                _open(run),
-                filename=run.file_name,
-                user=request.user,
-                on_row=lambda outcome: outcome.status == ERROR and outcomes.append(outcome),
-                run=run,
-            )
-        finally:
-            run.upload.close()
-        if not result.failed:
-            _discard_upload(run)
-        if result.ok:
-            messages.success(
-                request,
-                _("File «%(name)s» importato: %(summary)s.")
-                % {"name": run.file_name, "summary": result.summary()},
-            )
-            return redirect(listing_url(self.kind))
-        # The data changed since the preview: nothing was written; show why.
-        return self.render_to_response(
-            self.get_context_data(run=run, result=result, outcomes=outcomes, preview=False)
-        )
+            if "cancel" in request.POST:
+                jobs.cancel_import(run, user=request.user)
+                messages.info(request, _("Importazione annullata: nessuna modifica salvata."))
+                return redirect(listing_url(self.kind))
+            if "retry" in request.POST:
+                jobs.retry_import(run, user=request.user)
+            else:
+                jobs.confirm_import(run, user=request.user)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        return redirect("casework_imports:run", self.kind, run.pk)
 
 
 def template_view(request, kind, fmt):
@@ -276,6 +274,12 @@ def urlpatterns():
             "importazioni/<slug:kind>/carica/",
             ImportUploadView.as_view(),
             name="upload",
+        ),
+        path("importazioni/<slug:kind>/<int:pk>/", ImportRunView.as_view(), name="run"),
+        path(
+            "importazioni/<slug:kind>/<int:pk>/stato.json",
+            ImportStatusView.as_view(),
+            name="status",
         ),
         path(
             "importazioni/<slug:kind>/conferma/<int:pk>/",

@@ -2,7 +2,6 @@
 appointment, meets the person on that day and takes her in charge, defines the traineeship,
 generates the individual project, records every party's signature and activates the pathway."""
 
-
 import pytest
 from django.utils import timezone
 

@@ -30,9 +30,14 @@ def line(protocol, n, comune="Lumezzane"):
 
 
 def upload(client, upload_file, kind="referrals"):
+    """Upload, then follow to the run's page (the check task ran at the request's commit)."""
     return client.post(
-        reverse("casework_imports:upload", args=[kind]), {"file": upload_file}, follow=False
+        reverse("casework_imports:upload", args=[kind]), {"file": upload_file}, follow=True
     )
+
+
+def outcomes(response):
+    return list(response.context["rows_page"])
 
 
 def test_preview_lists_every_row_writes_nothing_then_confirm_imports(
@@ -50,7 +55,7 @@ def test_preview_lists_every_row_writes_nothing_then_confirm_imports(
     response = upload(client, csv_file(line("P-1", 1), line("P-2", 2), line("P-3", 3)))
 
     assert response.status_code == 200
-    rows = [(o.line, o.status) for o in response.context["outcomes"]]
+    rows = [(o.line, o.status) for o in outcomes(response)]
     assert rows == [(2, "unchanged"), (3, "new"), (4, "new")]
     content = response.content.decode()
     assert "Conferma l'importazione" in content
@@ -105,8 +110,9 @@ def test_only_the_uploader_can_confirm_and_only_once(client, social_worker_a, pr
 
     client.force_login(social_worker_a)
     assert client.post(confirm).status_code == 302
-    assert client.post(confirm).status_code == 404
+    assert client.post(confirm).status_code == 302  # a second Conferma writes nothing more
     assert Referral.objects.count() == 1
+    assert ImportRun.objects.get().status == ImportRun.Status.COMPLETED
 
 
 def test_cancel_deletes_the_upload(client, programme_manager):
@@ -208,7 +214,7 @@ def test_the_filled_template_imports(client, programme_manager, comune_a, fmt):
 
     response = upload(client, SimpleUploadedFile(f"compilato.{fmt}", raw))
 
-    assert [o.status for o in response.context["outcomes"]] == ["new"]
+    assert [o.status for o in outcomes(response)] == ["new"]
 
 
 def test_the_upload_page_states_the_columns_required_for_a_new_person(client, social_worker_a):

@@ -46,6 +46,8 @@ HOOK_URL_MODELS = {
     "casework_pathway_matching": cases_models.Pathway,
     "casework_position_candidates": net.Position,
     "casework_imports:confirm": imports_models.ImportRun,
+    "casework_imports:run": imports_models.ImportRun,
+    "casework_imports:status": imports_models.ImportRun,
 }
 
 
