@@ -108,6 +108,19 @@ from .cases.signatures.services import (
     upload_signed_scan,
     withdraw_signature,
 )
+from .cases.verification.services import (
+    record_verification_meeting,
+    update_verification_meeting,
+)
+from .imports.jobs import (
+    cancel_import,
+    check_import_run,
+    confirm_import,
+    retry_import,
+    start_import,
+    write_import_run,
+)
+from .imports.messages import MSG_IMPORT_RUNNING, MSG_WRITE_FAILED
 from .matching.services import (
     MSG_ALREADY_PLACED,
     MSG_NOT_WAITING_FOR_MATCH,
@@ -219,6 +232,7 @@ __all__ = [
     "MSG_HOST_NOT_APPROVED",
     "MSG_HOURS_IN_MONTH",
     "MSG_HOURS_POSITIVE",
+    "MSG_IMPORT_RUNNING",
     "MSG_INTAKE_BEFORE_REFERRAL",
     "MSG_INTERVIEW_BEFORE_INTAKE",
     "MSG_IN_PAST",
@@ -289,6 +303,7 @@ __all__ = [
     "MSG_TUTORING_OVER_APPROVED",
     "MSG_UNKNOWN_DECISION",
     "MSG_WITHDRAW_AFTER_ACTIVATION",
+    "MSG_WRITE_FAILED",
     "PATHWAY_EDITABLE_FIELDS",
     "REFERRAL_EDITABLE_FIELDS",
     "VOUCHER_PATHWAY_TYPES",
@@ -297,9 +312,11 @@ __all__ = [
     "approve_voucher",
     "book_appointment",
     "cancel_appointment",
+    "cancel_import",
     "cancel_voucher",
     "change_residence",
     "check_budget_amount",
+    "check_import_run",
     "check_intake_deadline",
     "check_invoice_line",
     "check_no_open_referral",
@@ -307,6 +324,7 @@ __all__ = [
     "check_referred_on",
     "check_residence",
     "complete_pathway",
+    "confirm_import",
     "create_budget",
     "create_referral",
     "create_voucher",
@@ -329,52 +347,28 @@ __all__ = [
     "record_signature",
     "record_timesheet",
     "record_tutoring_session",
+    "record_verification_meeting",
     "refer_person",
     "register_beneficiary",
     "reject_voucher",
     "reopen_referral",
     "reschedule_appointment",
+    "retry_import",
     "revoke_feed_tokens",
     "set_budget_amount",
     "set_paper_template_active",
+    "start_import",
     "sync_invoiced_vouchers",
     "take_in_charge",
     "tariff_for",
     "update_invoice",
     "update_pathway",
     "update_referral",
+    "update_verification_meeting",
     "upload_paper_template",
     "upload_signed_scan",
     "voucher_amounts",
     "withdraw_referral",
     "withdraw_signature",
-]
-
-# --- Review meetings on a pathway (casework.cases.verification) ---
-from .cases.verification.services import (
-    record_verification_meeting,
-    update_verification_meeting,
-)
-
-__all__ += ["record_verification_meeting", "update_verification_meeting"]
-# --- Import jobs (casework.imports.jobs): what documents.tasks and the tests call ---
-from .imports.jobs import (
-    cancel_import,
-    check_import_run,
-    confirm_import,
-    retry_import,
-    start_import,
-    write_import_run,
-)
-from .imports.messages import MSG_IMPORT_RUNNING, MSG_WRITE_FAILED
-
-__all__ += [
-    "MSG_IMPORT_RUNNING",
-    "MSG_WRITE_FAILED",
-    "cancel_import",
-    "check_import_run",
-    "confirm_import",
-    "retry_import",
-    "start_import",
     "write_import_run",
 ]
