@@ -138,8 +138,8 @@ def test_activation_form_says_what_is_missing(italian_page, live_server):
     page.screenshot(path=SHOTS / "firme-activate-missing.png")
     type_date(page, "input[name=on]", "12/09/2016")
     page.get_by_role("button", name="Conferma").click()
-    assert (
-        "mancano le firme"
-        in page.locator(".error-message, .help-critical, .w-field__errors, body").first.inner_text()
-    )
+    page.wait_for_load_state()
+    page.screenshot(path=SHOTS / "firme-activate-refused.png", full_page=True)
+    # Refused: the error sits in the form (not only in the notice above it).
+    assert "mancano le firme" in page.locator("main form[method=post]").inner_text()
     assert pathway.__class__.objects.get(pk=pathway.pk).status == "matching"
