@@ -17,6 +17,7 @@ from casework.cases.services import referrals as cases_referrals
 from casework.permissions.access import is_programme_manager, scope
 
 from . import forms
+from .deadlines import WAITING_ACTIVATION
 from .models import Beneficiary, Pathway, PathwayActivity, Referral
 from .signatures.selectors import missing_message
 from .transitions import PATHWAY_TRANSITIONS, REFERRAL_TRANSITIONS, available, user_may
@@ -28,7 +29,10 @@ CHANGE_RESIDENCE_URL_NAME = "wagtailsnippets_casework_beneficiary:change_residen
 
 
 def matching_url(pathway):
-    """The matching screen of the network app, once it is installed."""
+    """The matching screen, while the pathway still waits for its position: once it is active,
+    ended or interrupted, a search for positions is no use to anyone."""
+    if pathway.status not in WAITING_ACTIVATION:
+        return None
     try:
         return reverse(MATCHING_URL_NAME, args=[pathway.pk])
     except NoReverseMatch:

@@ -509,3 +509,14 @@ def test_pathways_are_not_added_by_hand(client, agency_operator):
     assert url("pathway", "add") not in body
     response = client.get(url("pathway", "add"))
     assert response.status_code == 302 and response.url == reverse(LIST)
+
+
+def test_matching_is_offered_only_while_the_pathway_waits_for_its_position(
+    client, agency_operator, comune_a
+):
+    client.force_login(agency_operator)
+    waiting = f.PathwayFactory(status="matching", comune=comune_a)
+    active = f.active_pathway(comune_a)
+    label = "Cerca postazioni adatte (matching)"
+    assert label in client.get(url("pathway", "inspect", waiting.pk)).content.decode()
+    assert label not in client.get(url("pathway", "inspect", active.pk)).content.decode()
