@@ -84,3 +84,9 @@ load: install
 # kill -9 of a qcluster worker during a report (own database zo_drill).
 drill-worker-kill: install
 	scripts/drill_worker_kill.sh
+
+# A 50,000-row referrals file through the admin under gunicorn --timeout 30 + qcluster
+# (own database zo_drill_import; ROWS=2000 for a quick run).
+.PHONY: drill-import-gunicorn
+drill-import-gunicorn: install
+	scripts/drill_import_gunicorn.sh $(ROWS)
