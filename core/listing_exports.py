@@ -27,6 +27,7 @@ import datetime
 from decimal import Decimal
 
 from django.contrib.admin.utils import label_for_field
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.utils import timezone
@@ -43,6 +44,11 @@ XLSX = SpreadsheetExportMixin.FORMAT_XLSX
 def _xlsx_datetime(value):
     """openpyxl refuses aware datetimes: the local time (Europe/Rome), not UTC as Wagtail's."""
     return timezone.make_naive(value) if timezone.is_aware(value) else value
+
+
+def _person(user):
+    """A staff member by full name, the username only when none is set (never just the login)."""
+    return (user.get_full_name() if hasattr(user, "get_full_name") else "").strip() or str(user)
 
 
 def _parts(path):
@@ -79,6 +85,10 @@ class ItalianSpreadsheetExportMixin:
 
     # Looked up in order, so datetime before date and bool before any number.
     custom_value_preprocess = {
+        AbstractBaseUser: {
+            CSV: lambda user: csv_text(_person(user)),
+            XLSX: lambda user: neutralise(_person(user)),
+        },
         str: {CSV: csv_text, XLSX: neutralise},
         datetime.datetime: {CSV: csv_text, XLSX: _xlsx_datetime},
         datetime.date: {CSV: csv_text, XLSX: None},

@@ -3,6 +3,8 @@
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.viewsets.model import ModelViewSet
 
+from casework.permissions.names import user_column
+
 from .models import ImportRun
 
 
@@ -19,7 +21,7 @@ class ImportRunViewSet(ModelViewSet):
         "started_at",
         "kind",
         "file_name",
-        "user",
+        user_column("user", _("utente")),
         "status",
         "created",
         "updated",

@@ -10,6 +10,7 @@ from wagtail.admin.viewsets.model import ModelViewSet
 
 from casework.admin_base import add_service_errors
 from casework.cases.choices import PaperKind
+from casework.permissions.names import user_column
 
 from . import services
 from .context import COMMON_PLACEHOLDERS, KIND_PLACEHOLDERS
@@ -139,7 +140,7 @@ class PaperTemplateViewSet(ModelViewSet):
     index_view_class = PaperTemplateIndexView
     add_view_class = PaperTemplateCreateView
     edit_view_class = PaperTemplateEditView
-    list_display = ["kind", "uploaded_at", "uploaded_by", "active"]
+    list_display = ["kind", "uploaded_at", user_column("uploaded_by", _("caricato da")), "active"]
     list_filter = ["kind", "active"]
     search_fields = []
     search_backend_name = None

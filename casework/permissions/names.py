@@ -8,3 +8,11 @@ def display_name(user):
     if user is None:
         return EMPTY
     return user.get_full_name().strip() or user.get_username()
+
+
+def user_column(name, label):
+    """A listing column of a user field, showing the person's name rather than the username
+    (Wagtail would print ``str(user)``, which is the username)."""
+    from wagtail.admin.ui.tables import Column
+
+    return Column(name, label=label, accessor=lambda obj: display_name(getattr(obj, name)))

@@ -8,6 +8,7 @@ from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.widgets.button import HeaderButton
 
 from casework.audit.models import AuditEvent
+from casework.permissions.names import user_column
 from core.listing_exports import ItalianSpreadsheetExportMixin
 
 
@@ -46,7 +47,15 @@ class AccessLogViewSet(ModelViewSet):
     name = "casework_auditevent"
     url_prefix = "casework/access-log"
     index_view_class = AccessLogIndexView
-    list_display = ["at", "user", "action", "model", "object_id", "beneficiary_id", "detail"]
+    list_display = [
+        "at",
+        user_column("user", _("utente")),
+        "action",
+        "model",
+        "object_id",
+        "beneficiary_id",
+        "detail",
+    ]
     list_filter = ["action", "model"]
     list_export = ["at", "user", "action", "model", "object_id", "beneficiary_id", "comune_id"]
     search_fields = ["detail", "object_id"]

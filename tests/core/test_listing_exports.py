@@ -170,3 +170,25 @@ def test_the_pathway_listing_export_is_italian(client, programme_manager):
     assert row.get("Protocollo") == pathway.referral.protocol, rows
     assert row["Tipologia"] == pathway.get_pathway_type_display() != pathway.pathway_type
     assert row["Stato"] == pathway.get_status_display()
+
+
+@pytest.mark.django_db
+def test_exports_and_lists_name_staff_in_full_not_by_username(client, programme_manager):
+    operator = f.agency_operator(username="op.rossi", first_name="Marta", last_name="Rossi")
+    f.BeneficiaryFactory()
+    client.force_login(operator)
+    # The operator's export of the people is in the access log, under the operator's name.
+    client.get(reverse("wagtailsnippets_casework_beneficiary:list") + "?export=csv")
+    client.force_login(programme_manager)
+
+    rows = _csv_rows(client.get(reverse("casework_auditevent:index") + "?export=csv"))
+    users = {row[1] for row in rows[1:]}
+    assert "Marta Rossi" in users and "op.rossi" not in users, users
+    page = client.get(reverse("casework_auditevent:index")).content.decode()
+    assert "Marta Rossi" in page and "op.rossi" not in page
+
+    from casework.imports.models import ImportRun
+
+    ImportRun.objects.create(user=operator, kind="referrals", file_name="a.csv")
+    page = client.get(reverse("import_runs:index")).content.decode()
+    assert "Marta Rossi" in page and "op.rossi" not in page
