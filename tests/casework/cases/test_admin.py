@@ -14,6 +14,7 @@ from casework.cases.panels import TEAM_MEETING_AGENDA_HOOK
 from casework.cases.services import pathways as cases_pathways
 from casework.cases.services import referrals as cases_referrals
 from casework.models import AuditEvent, Beneficiary, Pathway, Referral, TeamMeeting
+from casework.permissions.names import display_name
 from tests import factories as f
 
 pytestmark = pytest.mark.django_db
@@ -255,7 +256,8 @@ def test_opening_a_record_is_logged_and_manager_reads_the_log(
         reverse("casework_auditevent:index") + f"?beneficiary_id={person_with_notes.pk}"
     )
     assert response.status_code == 200
-    assert "sociale.a" in response.content.decode()
+    # Named as a person, not by the login (``casework.permissions.names``).
+    assert display_name(social_worker_a) in response.content.decode()
 
 
 # --- New referral --------------------------------------------------------------------------------
