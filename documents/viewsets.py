@@ -81,7 +81,7 @@ class StatusColumn(Column):
 
     @property
     def media(self):
-        return forms.Media(js=["documents/js/report-progress.js"])
+        return forms.Media(js=["core/js/job-progress.js"])
 
     def get_cell_context_data(self, instance, parent_context):
         context = super().get_cell_context_data(instance, parent_context)

@@ -206,7 +206,7 @@ class ImportRunView(_ImportMixin, View):
 
 
 class ImportStatusView(_ImportMixin, View):
-    """A small JSON the run's page polls (``casework/js/import-progress.js``)."""
+    """A small JSON the run's page polls (``core/js/job-progress.js``)."""
 
     def get(self, request, kind, pk):
         run = _own_run(request, self.kind, pk)

@@ -51,7 +51,7 @@ def test_genera_ora_then_the_page_follows_the_run(browser, live_server, settings
     page.locator("select[name=kind]").focus()
     page.get_by_role("button", name="Genera ora").click()
     page.wait_for_url("**/inspect/**")
-    status = page.locator("[data-report-status-label]")
+    status = page.locator("[data-job-status-label]")
     assert status.inner_text().strip().lower() == "in coda"
 
     run = ReportRun.objects.get()
