@@ -25,6 +25,7 @@ save the file and queue a task once the transaction commits (``documents.tasks.c
 """
 
 import contextlib
+import datetime
 import json
 import logging
 import tempfile
@@ -170,6 +171,20 @@ def cancel_import(run, *, user):
     run.rows.all().delete()
     _discard(run, ImportRun.Status.CANCELLED)
     return run
+
+
+STALE_RUN = datetime.timedelta(days=1)
+
+
+def purge_stale_runs():
+    """Abandoned previews, and files kept for a retry nobody made, must not keep personal data
+    in the storage; nor the stored rows of any run older than a day."""
+    stale = ImportRun.objects.filter(started_at__lt=timezone.now() - STALE_RUN)
+    for run in stale.filter(status=ImportRun.Status.PREVIEW):
+        _discard(run, ImportRun.Status.CANCELLED)
+    for run in stale.filter(status=ImportRun.Status.FAILED).exclude(upload=""):
+        _discard(run)
+    ImportRow.objects.filter(run__in=stale.exclude(status__in=RUNNING)).delete()
 
 
 def _discard(run, status=None):

@@ -9,8 +9,6 @@ previews are purged after a day. When the database fails an import the file is k
 day, so that the user can retry it.
 """
 
-import datetime
-
 from django import forms
 from django.conf import settings
 from django.contrib import messages
@@ -19,7 +17,6 @@ from django.core.paginator import Paginator
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import NoReverseMatch, path, reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import View
@@ -31,10 +28,8 @@ from casework.audit.services import Action, record_rows
 from . import jobs
 from .exports import column_requirement, export_response, template_response
 from .messages import ERROR, MSG_TOO_LARGE
-from .models import ImportRow, ImportRun
+from .models import ImportRun
 from .resources import IMPORT_KINDS, RESOURCES
-
-STALE_PREVIEW = datetime.timedelta(days=1)
 
 ROWS_PER_PAGE = 50
 
@@ -127,25 +122,6 @@ class _ImportMixin(WagtailAdminTemplateMixin):
         return context
 
 
-def _purge_stale_previews():
-    """Abandoned previews, and files kept for a retry nobody made, must not keep personal data
-    in the storage; nor the stored rows of any run older than a day."""
-    stale = ImportRun.objects.filter(started_at__lt=timezone.now() - STALE_PREVIEW)
-    for run in stale.filter(status=ImportRun.Status.PREVIEW):
-        _discard_upload(run, ImportRun.Status.CANCELLED)
-    for run in stale.filter(status=ImportRun.Status.FAILED).exclude(upload=""):
-        _discard_upload(run)
-    ImportRow.objects.filter(run__in=stale.exclude(status__in=jobs.RUNNING)).delete()
-
-
-def _discard_upload(run, status=None):
-    if run.upload:
-        run.upload.delete(save=False)
-    if status:
-        run.status = status
-    run.save()
-
-
 def _own_run(request, kind, pk):
     """A run is seen only by who uploaded it: any other pk answers 404."""
     return get_object_or_404(ImportRun, pk=pk, kind=kind, user=request.user)
@@ -161,7 +137,7 @@ class ImportUploadView(_ImportMixin, View):
         form = UploadForm(request.POST, request.FILES)
         if not form.is_valid():
             return self.render_to_response(self.get_context_data(form=form))
-        _purge_stale_previews()
+        jobs.purge_stale_runs()
         try:
             run = jobs.start_import(self.kind, upload=form.cleaned_data["file"], user=request.user)
         except ValidationError as error:
