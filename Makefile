@@ -49,9 +49,12 @@ migrate: install
 demo: migrate
 	$(PY) manage.py load_demo
 
+# The worker runs beside the web server: imports and reports are django-q2 jobs, and without a
+# worker they would wait "in coda" for ever. Both stop together.
 run: demo
 	@echo "ZeroOttanta su http://$(HOST):$(PORT)/  (amministrazione: http://$(HOST):$(PORT)/admin/)"
-	$(PY) manage.py runserver $(HOST):$(PORT)
+	@$(PY) manage.py qcluster & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	  $(PY) manage.py runserver $(HOST):$(PORT)
 
 test: install-test
 	DJANGO_SETTINGS_MODULE=config.settings.test $(BIN)/pytest $(PYTEST_ARGS)
